@@ -1,0 +1,72 @@
+// Copyright 2026 The nitro-attest Authors. SPDX-License-Identifier: Apache-2.0
+//
+// document.h: the attestation document's fields and the unverified parser.
+// Nothing here says a document is genuine; only Verify() (verify.h) does.
+#ifndef NITRO_ATTEST_DOCUMENT_H_
+#define NITRO_ATTEST_DOCUMENT_H_
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "nitro_attest/result.h"
+
+namespace nitro_attest {
+
+// Bytes is an owned byte string.
+using Bytes = std::vector<uint8_t>;
+
+// Limits from AWS's specification and the NSM (see docs/design.md for each source).
+inline constexpr size_t kMaxDocumentSize = 16 * 1024;  // AWS's payload bound; NSM delivers <= 12262
+inline constexpr size_t kMaxOptionalFieldSize = 1024;  // user_data, nonce, public_key
+inline constexpr size_t kMaxCertificateSize = 1024;    // certificate and each cabundle entry
+inline constexpr size_t kMaxCabundleSize = 8;          // real chains carry 4
+inline constexpr uint32_t kMaxPcrIndex = 31;
+inline constexpr size_t kEs384SignatureSize = 96;      // r || s, 48 bytes each
+
+// AttestationDocument is the decoded COSE_Sign1 and payload of one document. Optional fields
+// are nullopt when the document carries null (or omits them); an empty byte string stays an
+// empty, present value.
+struct AttestationDocument {
+  // Payload fields (AWS attestation_process.md §2.2).
+  std::string module_id;
+  std::string digest;  // always "SHA384"
+  uint64_t timestamp_ms = 0;
+  std::map<uint32_t, Bytes> pcrs;  // index 0..31 -> 32, 48 or 64 bytes
+  Bytes certificate;               // leaf, DER
+  std::vector<Bytes> cabundle;     // root first, DER
+  std::optional<Bytes> public_key;
+  std::optional<Bytes> user_data;
+  std::optional<Bytes> nonce;
+
+  // COSE_Sign1 parts, as received.
+  bool tagged = false;                 // started with tag 18
+  bool indefinite_payload_map = false; // payload map was 0xbf ... 0xff
+  Bytes protected_header;              // always a1 01 38 22
+  Bytes payload;                       // the signed payload bytes
+  std::array<uint8_t, kEs384SignatureSize> signature{};
+
+  // IsDebugMode reports whether PCR0, PCR1 and PCR2 are all present and all zero, which is how
+  // a debug-mode enclave's document looks.
+  bool IsDebugMode() const;
+};
+
+// ParseUnverified decodes a COSE_Sign1 attestation document and checks every structural rule
+// (COSE shape, ES384 header, field types and sizes, duplicates, trailing bytes), without any
+// cryptography. Returns kMalformedCbor, kMalformedCose, kUnsupportedAlgorithm or
+// kMalformedDocument on failure. The result is NOT authenticated: use it to inspect, never to
+// decide.
+Result<AttestationDocument> ParseUnverified(std::span<const uint8_t> document);
+
+// BuildSigStructure returns the COSE Sig_structure (RFC 8152 §4.4) that the signature covers:
+// ["Signature1", protected, h'', payload], built from the bytes as received.
+Bytes BuildSigStructure(std::span<const uint8_t> protected_header,
+                        std::span<const uint8_t> payload);
+
+}  // namespace nitro_attest
+
+#endif  // NITRO_ATTEST_DOCUMENT_H_

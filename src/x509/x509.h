@@ -1,0 +1,40 @@
+// Copyright 2026 The nitro-attest Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Certificate chain verification for attestation documents (internal).
+#ifndef NITRO_ATTEST_SRC_X509_X509_H_
+#define NITRO_ATTEST_SRC_X509_X509_H_
+
+#include <chrono>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "nitro_attest/document.h"
+#include "nitro_attest/result.h"
+#include "src/ossl/ossl.h"
+
+namespace nitro_attest::x509 {
+
+// VerifiedChain is what a successful chain verification yields.
+struct VerifiedChain {
+  ossl::EvpPkeyPtr leaf_key;  // the leaf's P-384 public key, for the COSE signature
+  std::string leaf_subject;   // RFC 2253
+  std::chrono::system_clock::time_point leaf_not_before, leaf_not_after;
+};
+
+// VerifyChain verifies the path leaf <- cabundle[n-1] <- ... <- cabundle[1] <- cabundle[0] at
+// time `at`, where cabundle[0] must equal `root_der` byte for byte. Every certificate must be
+// P-384 with ecdsa-with-SHA384, inside its validity period, CA certificates must have critical
+// basicConstraints CA:TRUE, keyCertSign and a respected pathLenConstraint, the leaf CA:FALSE
+// and digitalSignature, names must chain, no unknown critical extension. Errors:
+// kUntrustedRoot, kChainInvalid, kCertificateExpired, kCertificateNotYetValid,
+// kMalformedCertificate, kUnsupportedAlgorithm; cert_index 0 = leaf, 1 = cabundle[n-1], ...,
+// n = cabundle[0].
+Result<VerifiedChain> VerifyChain(std::span<const uint8_t> leaf_der,
+                                  const std::vector<Bytes>& cabundle,
+                                  std::span<const uint8_t> root_der,
+                                  std::chrono::system_clock::time_point at);
+
+}  // namespace nitro_attest::x509
+
+#endif  // NITRO_ATTEST_SRC_X509_X509_H_

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <string>
 
-#include "src/common/unique_fd.h"
+#include "src/channel/internal.h"  // UniqueFd
 
 namespace nitro_attest::nsm {
 namespace {

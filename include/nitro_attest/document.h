@@ -21,7 +21,8 @@ namespace nitro_attest {
 using Bytes = std::vector<uint8_t>;
 
 // Limits from AWS's specification and the NSM (see docs/design.md for each source).
-inline constexpr size_t kMaxDocumentSize = 16 * 1024;  // AWS's payload bound; NSM delivers <= 12262
+inline constexpr size_t kMaxPayloadSize = 16 * 1024;   // AWS CDDL: payload bstr .size (1..16384)
+inline constexpr size_t kMaxDocumentSize = 17 * 1024;  // payload plus COSE framing; NSM gives <= 12262
 inline constexpr size_t kMaxOptionalFieldSize = 1024;  // user_data, nonce, public_key
 inline constexpr size_t kMaxCertificateSize = 1024;    // certificate and each cabundle entry
 inline constexpr size_t kMaxCabundleSize = 8;          // real chains carry 4

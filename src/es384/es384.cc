@@ -1,0 +1,116 @@
+// Copyright 2026 The nitro-attest Authors. SPDX-License-Identifier: Apache-2.0
+#include "src/es384/es384.h"
+
+#include <openssl/core_names.h>
+#include <openssl/ecdsa.h>
+#include <openssl/obj_mac.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "src/ossl/ossl.h"
+
+namespace nitro_attest::es384 {
+
+bool IsP384Key(EVP_PKEY* key) {
+  if (key == nullptr || EVP_PKEY_get_base_id(key) != EVP_PKEY_EC) {
+    return false;
+  }
+  char group[64] = {0};
+  size_t len = 0;
+  if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
+                                     &len) != 1) {
+    ossl::DrainErrors();
+    return false;
+  }
+  return std::strcmp(group, SN_secp384r1) == 0;
+}
+
+Result<std::vector<uint8_t>> RawToDer(std::span<const uint8_t> signature) {
+  if (signature.size() != kRawSignatureSize) {
+    return MakeError(ErrorCode::kBadSignature,
+                     "ES384 signature must be 96 bytes, got " + std::to_string(signature.size()));
+  }
+  ossl::BignumPtr r(BN_bin2bn(signature.data(), kScalarSize, nullptr));
+  ossl::BignumPtr s(BN_bin2bn(signature.data() + kScalarSize, kScalarSize, nullptr));
+  ossl::EcdsaSigPtr sig(ECDSA_SIG_new());
+  if (!r || !s || !sig) {
+    return ossl::OsslError(ErrorCode::kInternal, "out of memory building ECDSA_SIG");
+  }
+  // ECDSA_SIG_set0 takes ownership of r and s.
+  if (ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1) {
+    return ossl::OsslError(ErrorCode::kInternal, "ECDSA_SIG_set0 failed");
+  }
+  (void)r.release();
+  (void)s.release();
+  unsigned char* der = nullptr;
+  const int der_len = i2d_ECDSA_SIG(sig.get(), &der);
+  if (der_len <= 0) {
+    return ossl::OsslError(ErrorCode::kInternal, "i2d_ECDSA_SIG failed");
+  }
+  std::vector<uint8_t> out(der, der + der_len);
+  OPENSSL_free(der);
+  return out;
+}
+
+Status VerifyDer(EVP_PKEY* key, std::span<const uint8_t> message,
+                 std::span<const uint8_t> der_signature) {
+  if (!IsP384Key(key)) {
+    return MakeError(ErrorCode::kUnsupportedAlgorithm, "key is not an EC P-384 key");
+  }
+  ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha384(), nullptr, key) != 1) {
+    return ossl::OsslError(ErrorCode::kInternal, "EVP_DigestVerifyInit failed");
+  }
+  // OpenSSL's ECDSA verify re-encodes the parsed DER and rejects non-canonical input.
+  const int rc = EVP_DigestVerify(ctx.get(), der_signature.data(), der_signature.size(),
+                                  message.data(), message.size());
+  if (rc != 1) {
+    return ossl::OsslError(ErrorCode::kBadSignature, "ES384 signature does not verify");
+  }
+  return {};
+}
+
+Status VerifyRaw(EVP_PKEY* key, std::span<const uint8_t> message,
+                 std::span<const uint8_t> signature) {
+  if (!IsP384Key(key)) {
+    return MakeError(ErrorCode::kUnsupportedAlgorithm, "key is not an EC P-384 key");
+  }
+  NA_ASSIGN_OR_RETURN(const std::vector<uint8_t> der, RawToDer(signature));
+  return VerifyDer(key, message, der);
+}
+
+Result<std::array<uint8_t, kRawSignatureSize>> SignRaw(EVP_PKEY* key,
+                                                        std::span<const uint8_t> message) {
+  if (!IsP384Key(key)) {
+    return MakeError(ErrorCode::kUnsupportedAlgorithm, "key is not an EC P-384 key");
+  }
+  ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha384(), nullptr, key) != 1) {
+    return ossl::OsslError(ErrorCode::kCryptoError, "EVP_DigestSignInit failed");
+  }
+  size_t der_len = 0;
+  if (EVP_DigestSign(ctx.get(), nullptr, &der_len, message.data(), message.size()) != 1) {
+    return ossl::OsslError(ErrorCode::kCryptoError, "EVP_DigestSign (size) failed");
+  }
+  std::vector<uint8_t> der(der_len);
+  if (EVP_DigestSign(ctx.get(), der.data(), &der_len, message.data(), message.size()) != 1) {
+    return ossl::OsslError(ErrorCode::kCryptoError, "EVP_DigestSign failed");
+  }
+  const unsigned char* p = der.data();
+  ossl::EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der_len)));
+  if (!sig) {
+    return ossl::OsslError(ErrorCode::kCryptoError, "d2i_ECDSA_SIG failed");
+  }
+  std::array<uint8_t, kRawSignatureSize> out{};
+  // get0: r and s stay owned by sig.
+  if (BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), out.data(), kScalarSize) != kScalarSize ||
+      BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), out.data() + kScalarSize, kScalarSize) !=
+          kScalarSize) {
+    return ossl::OsslError(ErrorCode::kCryptoError, "signature scalar too large");
+  }
+  return out;
+}
+
+}  // namespace nitro_attest::es384

@@ -1,0 +1,45 @@
+// Copyright 2026 The nitro-attest Authors. SPDX-License-Identifier: Apache-2.0
+//
+// ES384: ECDSA over P-384 with SHA-384. The one place signatures are checked and made, so a
+// faster backend can replace it behind the same functions.
+#ifndef NITRO_ATTEST_SRC_ES384_ES384_H_
+#define NITRO_ATTEST_SRC_ES384_ES384_H_
+
+#include <openssl/evp.h>
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "nitro_attest/result.h"
+
+namespace nitro_attest::es384 {
+
+inline constexpr size_t kScalarSize = 48;
+inline constexpr size_t kRawSignatureSize = 96;
+
+// IsP384Key reports whether `key` is an EC key on P-384.
+bool IsP384Key(EVP_PKEY* key);
+
+// VerifyRaw verifies a COSE-style signature r || s (exactly 96 bytes, each half a big-endian
+// unsigned integer, leading zeros allowed, high S accepted) over SHA-384(message). Returns
+// kBadSignature when it does not verify or has the wrong size, kUnsupportedAlgorithm when the
+// key is not P-384.
+Status VerifyRaw(EVP_PKEY* key, std::span<const uint8_t> message,
+                 std::span<const uint8_t> signature);
+
+// VerifyDer is VerifyRaw for a DER ECDSA-Sig-Value (the X.509 form); non-canonical DER fails.
+Status VerifyDer(EVP_PKEY* key, std::span<const uint8_t> message,
+                 std::span<const uint8_t> der_signature);
+
+// SignRaw signs SHA-384(message) with a P-384 private key and returns r || s.
+Result<std::array<uint8_t, kRawSignatureSize>> SignRaw(EVP_PKEY* key,
+                                                        std::span<const uint8_t> message);
+
+// RawToDer converts r || s to a DER ECDSA-Sig-Value. Fails on a wrong size.
+Result<std::vector<uint8_t>> RawToDer(std::span<const uint8_t> signature);
+
+}  // namespace nitro_attest::es384
+
+#endif  // NITRO_ATTEST_SRC_ES384_ES384_H_

@@ -286,6 +286,55 @@ TEST(PkiTest, SeededKeysAreReproducible) {
   EXPECT_THAT(x509::VerifyChain(a->leaf_der, a->cabundle(), a->root_der, kNow), IsOk());
 }
 
+TEST(PkiTest, SeededRootIsByteIdenticalAcrossRestarts) {
+  auto a = GeneratePki(Options(kNow, "restart-seed"));
+  auto b = GeneratePki(Options(kNow + days(100), "restart-seed"));
+  auto c = GeneratePki(Options(kNow, "other-seed"));
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
+  ASSERT_THAT(c, IsOk());
+  EXPECT_EQ(a->root_der, b->root_der);
+  EXPECT_EQ(a->RootPem(), b->RootPem());
+  EXPECT_NE(a->root_der, c->root_der);
+  EXPECT_NE(a->intermediates, b->intermediates);  // those follow `now`
+  // b's chain verifies under a's root: a pin taken before a restart still holds.
+  EXPECT_THAT(x509::VerifyChain(b->leaf_der, b->cabundle(), a->root_der, kNow + days(100)), IsOk());
+  // The seeded root has the AWS G1 root's validity.
+  const ossl::X509Ptr root = Parse(a->root_der);
+  EXPECT_EQ(ToTime(X509_get0_notBefore(root.get())),
+            std::chrono::system_clock::from_time_t(1572269285));  // 2019-10-28T13:28:05Z
+  EXPECT_EQ(ToTime(X509_get0_notAfter(root.get())),
+            std::chrono::system_clock::from_time_t(2519044085));  // 2049-10-28T14:28:05Z
+}
+
+TEST(PkiTest, DeterministicSignaturesVerifyOnEveryCurve) {
+  CertSpec spec;
+  spec.subject = {{"CN", "deterministic.test.insecure"}};
+  spec.not_before = kNow;
+  spec.not_after = kNow + hours(1);
+  spec.serial = {0x42};
+  spec.deterministic_signature = true;
+  for (const KeyType type : {KeyType::kP384, KeyType::kP256, KeyType::kP521}) {
+    spec.key_type = type;
+    auto first = Issue(spec);
+    ASSERT_THAT(first, IsOk());
+    spec.subject_key = first->key.get();
+    auto again = Issue(spec);
+    ASSERT_THAT(again, IsOk());
+    EXPECT_EQ(first->der, again->der);
+    // Signed by an issuer, and with SHA-256 (digest shorter than the order on P-384/P-521).
+    spec.digest = Digest::kSha256;
+    auto child = Issue(spec, first->der, first->key.get());
+    ASSERT_THAT(child, IsOk());
+    const ossl::X509Ptr x = Parse(child->der);
+    EXPECT_EQ(X509_verify(x.get(), first->key.get()), 1);
+    spec.digest = Digest::kSha384;
+    spec.subject_key = nullptr;
+  }
+  spec.key_type = KeyType::kRsa2048;
+  EXPECT_THAT(Issue(spec), HasCode(ErrorCode::kInvalidArgument));
+}
+
 TEST(PkiTest, RootPemRoundTrips) {
   auto p = GeneratePki(Options(kNow));
   ASSERT_THAT(p, IsOk());

@@ -1,5 +1,6 @@
 // Copyright 2026 The nitro-attest Authors. SPDX-License-Identifier: Apache-2.0
-#include <openssl/crypto.h>
+//
+// The parent's side: challenge, verify, and only then seal.
 #include <openssl/rand.h>
 
 #include <variant>
@@ -9,42 +10,21 @@
 #include "src/ossl/ossl.h"
 #include "src/protocol/messages.h"
 #include "src/protocol/seal.h"
+#include "src/protocol/session.h"
 
 namespace nitro_attest {
-namespace {
-
+using protocol::Abort;
 using protocol::AbortMsg;
 using protocol::AckMsg;
 using protocol::AttestationMsg;
+using protocol::Expect;
 using protocol::ChallengeMsg;
 using protocol::FinishMsg;
 using protocol::Message;
 using protocol::SealedMsg;
+using protocol::SendMessage;
 
-Status SendMessage(Connection& conn, const Message& m) {
-  return conn.Send(protocol::EncodeMessage(m));
-}
-
-// Abort tells the peer why the session ends; best effort, the session failed already.
-void Abort(Connection& conn, ErrorCode code) {
-  (void)SendMessage(conn, AbortMsg{std::string(to_string(code))});
-}
-
-// Expect receives the next message and requires type T; an abort from the peer ends the
-// session with kProtocolError.
-template <class T>
-Result<T> Expect(Connection& conn) {
-  NA_ASSIGN_OR_RETURN(const Bytes frame, conn.Receive());
-  NA_ASSIGN_OR_RETURN(Message m, protocol::DecodeMessage(frame));
-  if (const auto* abort = std::get_if<AbortMsg>(&m)) {
-    return MakeError(ErrorCode::kProtocolError, "peer aborted: " + abort->reason);
-  }
-  if (!std::holds_alternative<T>(m)) {
-    return MakeError(ErrorCode::kProtocolError,
-                     std::string("unexpected message \"") + protocol::TypeName(m) + "\"");
-  }
-  return std::get<T>(std::move(m));
-}
+namespace {
 
 Result<Bytes> FreshNonce() {
   Bytes nonce(kChallengeNonceSize);
@@ -129,59 +109,6 @@ Result<ChallengeResult> RunChallenge(Connection& conn, const ChallengeOptions& o
   }
   result.secret_acknowledged = true;
   return result;
-}
-
-Result<EnclaveSession> ServeChallenge(Connection& conn, const Attester& attest) {
-  NA_ASSIGN_OR_RETURN(ChallengeMsg challenge, Expect<ChallengeMsg>(conn));
-  Result<ossl::EvpPkeyPtr> key = protocol::GenerateP384Key();
-  Result<Bytes> key_der = key ? protocol::PublicKeyDer(key->get()) : Result<Bytes>(key.error());
-  if (!key_der) {
-    Abort(conn, key_der.error().code);
-    return std::move(key_der).error();
-  }
-  AttestationRequest request;
-  request.nonce = challenge.nonce;
-  request.user_data = challenge.user_data;
-  request.public_key = *key_der;
-  Result<Bytes> document = attest(request);
-  if (!document) {
-    Abort(conn, document.error().code);
-    return std::move(document).error();
-  }
-  NA_TRY(SendMessage(conn, AttestationMsg{*document}));
-
-  EnclaveSession session{std::move(challenge.nonce), std::move(challenge.user_data), {}};
-  NA_ASSIGN_OR_RETURN(const Bytes frame, conn.Receive());
-  NA_ASSIGN_OR_RETURN(Message m, protocol::DecodeMessage(frame));
-  if (std::holds_alternative<FinishMsg>(m)) {
-    return session;
-  }
-  if (const auto* abort = std::get_if<AbortMsg>(&m)) {
-    return MakeError(ErrorCode::kProtocolError, "parent rejected the document: " + abort->reason);
-  }
-  const auto* sealed = std::get_if<SealedMsg>(&m);
-  if (sealed == nullptr) {
-    return MakeError(ErrorCode::kProtocolError,
-                     std::string("unexpected message \"") + protocol::TypeName(m) + "\"");
-  }
-  protocol::TranscriptInput in;
-  in.nonce = session.nonce;
-  in.user_data = &session.user_data;
-  in.document = *document;
-  in.enclave_key = *key_der;
-  in.parent_key = sealed->ephemeral_key;
-  Result<protocol::OpenedSecret> opened = protocol::Open(key->get(), in, sealed->ciphertext);
-  if (!opened) {
-    Abort(conn, opened.error().code);
-    return std::move(opened).error();
-  }
-  Status sent = SendMessage(conn, AckMsg{Bytes(opened->proof.begin(), opened->proof.end())});
-  if (!sent) {
-    OPENSSL_cleanse(opened->secret.data(), opened->secret.size());
-    return std::move(sent).error();
-  }
-  session.secret = std::move(opened->secret);
-  return session;
 }
 
 }  // namespace nitro_attest

@@ -43,6 +43,13 @@ constexpr auto kLeafLifetime = std::chrono::hours(3);
 // (the root: "aws.nitro-enclaves.emulator.insecure"). A CN holds at most 64 characters (RFC 5280
 // ub-common-name), which rules out simply appending it to the real names.
 constexpr std::string_view kInsecureSuffix = ".emulator.insecure";
+constexpr size_t kMaxCommonNameSize = 64;
+
+// FitCn returns `preferred`, or `fallback` when `preferred` is too long for a CN (a long
+// module id, instance id or region); the document itself still carries the full module id.
+std::string FitCn(std::string preferred, std::string fallback) {
+  return preferred.size() <= kMaxCommonNameSize ? preferred : fallback;
+}
 
 TimePoint Seconds(TimePoint t) { return std::chrono::floor<std::chrono::seconds>(t); }
 
@@ -463,7 +470,8 @@ Result<Issued> IssueLeafAt(const Bytes& instance_der, EVP_PKEY* instance_key,
                           {"L", "Seattle"},
                           {"O", "Amazon"},
                           {"OU", "AWS"},
-                          {"CN", options.module_id + std::string(kInsecureSuffix)}});
+                          {"CN", FitCn(options.module_id + std::string(kInsecureSuffix),
+                                       "enclave" + std::string(kInsecureSuffix))}});
   spec.subject_key = key;
   spec.not_before = now;
   spec.not_after = now + kLeafLifetime;
@@ -496,31 +504,37 @@ Result<IntermediateSet> IssueIntermediates(const Bytes& root_der, EVP_PKEY* root
   }
 
   // RDN orders as encoded in the real chain (spec §3.6).
-  CertSpec regional =
-      CaSpec(AwsName({{"C", "US"}, {"O", "Amazon"}, {"OU", "AWS"}, {"CN", regional_id + suffix}}),
-             now, now + kRegionalLifetime, 2);
+  CertSpec regional = CaSpec(
+      AwsName({{"C", "US"},
+               {"O", "Amazon"},
+               {"OU", "AWS"},
+               {"CN", FitCn(regional_id + suffix, regional_id + std::string(kInsecureSuffix))}}),
+      now, now + kRegionalLifetime, 2);
   NA_ASSIGN_OR_RETURN(ossl::EvpPkeyPtr regional_key, LevelKey(options.seed, "regional"));
   regional.subject_key = regional_key.get();
   NA_ASSIGN_OR_RETURN(Issued regional_cert, Issue(regional, root_der, root_key));
 
-  CertSpec zonal = CaSpec(AwsName({{"CN", zonal_id + ".zonal" + suffix},
-                                   {"OU", "AWS"},
-                                   {"O", "Amazon"},
-                                   {"C", "US"},
-                                   {"ST", "WA"},
-                                   {"L", "Seattle"}}),
-                          now, now + kZonalLifetime, 1);
+  CertSpec zonal =
+      CaSpec(AwsName({{"CN", FitCn(zonal_id + ".zonal" + suffix,
+                                   zonal_id + ".zonal" + std::string(kInsecureSuffix))},
+                      {"OU", "AWS"},
+                      {"O", "Amazon"},
+                      {"C", "US"},
+                      {"ST", "WA"},
+                      {"L", "Seattle"}}),
+             now, now + kZonalLifetime, 1);
   NA_ASSIGN_OR_RETURN(ossl::EvpPkeyPtr zonal_key, LevelKey(options.seed, "zonal"));
   zonal.subject_key = zonal_key.get();
   NA_ASSIGN_OR_RETURN(Issued zonal_cert, Issue(zonal, regional_cert.der, regional_cert.key.get()));
 
-  CertSpec instance = CaSpec(AwsName({{"C", "US"},
-                                      {"ST", "Washington"},
-                                      {"L", "Seattle"},
-                                      {"O", "Amazon"},
-                                      {"OU", "AWS"},
-                                      {"CN", instance_id + suffix}}),
-                             now, now + kInstanceLifetime, 0);
+  CertSpec instance = CaSpec(
+      AwsName({{"C", "US"},
+               {"ST", "Washington"},
+               {"L", "Seattle"},
+               {"O", "Amazon"},
+               {"OU", "AWS"},
+               {"CN", FitCn(instance_id + suffix, "instance" + std::string(kInsecureSuffix))}}),
+      now, now + kInstanceLifetime, 0);
   instance.key_usage = KeyUsage{.critical = true, .bits = kKeyCertSign};
   NA_ASSIGN_OR_RETURN(ossl::EvpPkeyPtr instance_key, LevelKey(options.seed, "instance"));
   instance.subject_key = instance_key.get();
@@ -540,13 +554,23 @@ Result<IntermediateSet> IssueIntermediates(const Bytes& root_der, EVP_PKEY* root
   return out;
 }
 
-Result<TimePoint> NotAfter(std::span<const uint8_t> der) {
+// Validity is a certificate's [not_before, not_after].
+struct Validity {
+  TimePoint not_before, not_after;
+  // Covers reports whether a whole leaf lifetime starting at `t` lies inside.
+  bool Covers(TimePoint t) const { return not_before <= t && t + kLeafLifetime <= not_after; }
+};
+
+Result<Validity> ReadValidity(std::span<const uint8_t> der) {
   NA_ASSIGN_OR_RETURN(ossl::X509Ptr x, ParseCert(der));
-  std::tm tm{};
-  if (ASN1_TIME_to_tm(X509_get0_notAfter(x.get()), &tm) != 1) {
-    return OsslError(ErrorCode::kInternal, "unreadable notAfter");
+  std::tm before{};
+  std::tm after{};
+  if (ASN1_TIME_to_tm(X509_get0_notBefore(x.get()), &before) != 1 ||
+      ASN1_TIME_to_tm(X509_get0_notAfter(x.get()), &after) != 1) {
+    return OsslError(ErrorCode::kInternal, "unreadable validity");
   }
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  return Validity{std::chrono::system_clock::from_time_t(timegm(&before)),
+                  std::chrono::system_clock::from_time_t(timegm(&after))};
 }
 
 }  // namespace
@@ -695,10 +719,10 @@ Result<Issued> IssueLeaf(const Pki& pki, TimePoint now) {
     return MakeError(ErrorCode::kInvalidArgument, "the PKI has no instance certificate");
   }
   now = Seconds(now);
-  NA_ASSIGN_OR_RETURN(const TimePoint instance_end, NotAfter(pki.intermediates.back()));
-  if (now + kLeafLifetime > instance_end) {
+  NA_ASSIGN_OR_RETURN(const Validity instance, ReadValidity(pki.intermediates.back()));
+  if (!instance.Covers(now)) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "the instance certificate expires before the new leaf would");
+                     "the instance certificate does not cover the new leaf's lifetime");
   }
   return IssueLeafAt(pki.intermediates.back(), pki.instance_key.get(), pki.options, now, nullptr);
 }
@@ -707,8 +731,8 @@ Status RotateLeaf(Pki& pki, TimePoint now) {
   now = Seconds(now);
   bool renew = pki.intermediates.empty();
   for (const Bytes& der : pki.intermediates) {
-    NA_ASSIGN_OR_RETURN(const TimePoint end, NotAfter(der));
-    renew = renew || now + kLeafLifetime > end;
+    NA_ASSIGN_OR_RETURN(const Validity validity, ReadValidity(der));
+    renew = renew || !validity.Covers(now);  // expiring, or the clock went back before them
   }
   if (renew) {
     NA_ASSIGN_OR_RETURN(IntermediateSet set,

@@ -364,8 +364,10 @@ TEST(PkiTest, IssueLeafRotatesUnderTheInstanceKey) {
   EXPECT_EQ(v->leaf_not_before, later);
   EXPECT_EQ(v->leaf_not_after, later + hours(3));
   EXPECT_EQ(EVP_PKEY_eq(v->leaf_key.get(), leaf->key.get()), 1);
-  // The instance certificate (1 day) cannot cover a leaf issued 22 hours in.
+  // The instance certificate (1 day) cannot cover a leaf issued 22 hours in, nor one issued
+  // before the instance certificate itself.
   EXPECT_THAT(IssueLeaf(*p, kNow + hours(22)), HasCode(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(IssueLeaf(*p, kNow - seconds(1)), HasCode(ErrorCode::kInvalidArgument));
 }
 
 TEST(PkiTest, RotateLeafRenewsIntermediatesUnderTheSameRoot) {
@@ -385,6 +387,13 @@ TEST(PkiTest, RotateLeafRenewsIntermediatesUnderTheSameRoot) {
   EXPECT_THAT(x509::VerifyChain(p->leaf_der, p->cabundle(), root, later + hours(3)), IsOk());
   EXPECT_THAT(x509::VerifyChain(p->leaf_der, p->cabundle(), root, later - seconds(1)),
               HasCode(ErrorCode::kCertificateNotYetValid));
+
+  // A clock that went back before the intermediates also renews them (the seeded root, valid
+  // since 2019, still covers it).
+  const TimePoint earlier = kNow - days(30);
+  ASSERT_THAT(RotateLeaf(*p, earlier), IsOk());
+  EXPECT_EQ(p->root_der, root);
+  EXPECT_THAT(x509::VerifyChain(p->leaf_der, p->cabundle(), root, earlier), IsOk());
 }
 
 TEST(PkiTest, IssueHonoursTheNegativeKnobs) {
@@ -444,10 +453,19 @@ TEST(PkiTest, IssueRejectsBadSpecs) {
   EXPECT_THAT(Issue(spec, junk, issuer->key.get()), HasCode(ErrorCode::kInvalidArgument));
 }
 
-TEST(PkiTest, TooLongModuleIdIsRefused) {
+TEST(PkiTest, LongIdsFallBackToShortNames) {
+  // A CN holds 64 characters; the emulator accepts module and instance ids up to 99 bytes.
   PkiOptions o = Options(kNow);
-  o.module_id = std::string(50, 'm');
-  EXPECT_THAT(GeneratePki(o), HasCode(ErrorCode::kInvalidArgument));
+  o.module_id = std::string(90, 'i') + "-enc" + std::string(5, 'e');
+  o.region = std::string(50, 'r');
+  auto p = GeneratePki(o);
+  ASSERT_THAT(p, IsOk());
+  const ossl::X509Ptr leaf = Parse(p->leaf_der);
+  EXPECT_EQ(Field(X509_get_subject_name(leaf.get()), NID_commonName), "enclave.emulator.insecure");
+  const ossl::X509Ptr instance = Parse(p->intermediates.back());
+  EXPECT_EQ(Field(X509_get_subject_name(instance.get()), NID_commonName),
+            "instance.emulator.insecure");
+  EXPECT_THAT(x509::VerifyChain(p->leaf_der, p->cabundle(), p->root_der, kNow), IsOk());
 }
 
 }  // namespace

@@ -122,7 +122,9 @@ TEST(RealDocumentsTest, EveryByteFlipIsRejected) {
 class GeneratedTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto pki = pki::GeneratePki(pki::PkiOptions{.now = t0_});
+    pki::PkiOptions pki_options;
+    pki_options.now = t0_;
+    auto pki = pki::GeneratePki(pki_options);
     ASSERT_THAT(pki, IsOk());
     pki_ = std::move(*pki);
     fields_.module_id = pki_.options.module_id;

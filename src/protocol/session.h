@@ -1,0 +1,43 @@
+// Copyright 2026 The nitro-attest Authors. SPDX-License-Identifier: Apache-2.0
+//
+// What the parent and enclave sessions share: sending, aborting and expecting messages.
+#ifndef NITRO_ATTEST_SRC_PROTOCOL_SESSION_H_
+#define NITRO_ATTEST_SRC_PROTOCOL_SESSION_H_
+
+#include <string>
+#include <variant>
+
+#include "nitro_attest/channel.h"
+#include "src/protocol/messages.h"
+
+namespace nitro_attest::protocol {
+
+// SendMessage encodes and sends one message.
+inline Status SendMessage(Connection& conn, const Message& m) {
+  return conn.Send(EncodeMessage(m));
+}
+
+// Abort tells the peer why the session ends; best effort, the session failed already.
+inline void Abort(Connection& conn, ErrorCode code) {
+  (void)SendMessage(conn, AbortMsg{std::string(to_string(code))});
+}
+
+// Expect receives the next message and requires type T; an abort from the peer ends the
+// session with kProtocolError.
+template <class T>
+Result<T> Expect(Connection& conn) {
+  NA_ASSIGN_OR_RETURN(const Bytes frame, conn.Receive());
+  NA_ASSIGN_OR_RETURN(Message m, DecodeMessage(frame));
+  if (const auto* abort = std::get_if<AbortMsg>(&m)) {
+    return MakeError(ErrorCode::kProtocolError, "peer aborted: " + abort->reason);
+  }
+  if (!std::holds_alternative<T>(m)) {
+    return MakeError(ErrorCode::kProtocolError,
+                     std::string("unexpected message \"") + TypeName(m) + "\"");
+  }
+  return std::get<T>(std::move(m));
+}
+
+}  // namespace nitro_attest::protocol
+
+#endif  // NITRO_ATTEST_SRC_PROTOCOL_SESSION_H_

@@ -62,7 +62,8 @@ Result<x509::VerifiedChain> ChainCache::Verify(std::span<const uint8_t> leaf_der
     }
     ++misses_;
   }
-  NA_ASSIGN_OR_RETURN(x509::VerifiedChain chain, x509::VerifyChain(leaf_der, cabundle, root_der, at));
+  NA_ASSIGN_OR_RETURN(x509::VerifiedChain chain,
+                      x509::VerifyChain(leaf_der, cabundle, root_der, at));
   NA_ASSIGN_OR_RETURN(x509::VerifiedChain stored, CopyChain(chain));
   std::lock_guard<std::mutex> lock(mu_);
   if (index_.find(key) == index_.end()) {  // another thread may have stored it meanwhile

@@ -37,7 +37,8 @@ pki::Pki MakePki() {
 }
 
 // Twin returns `der` with its signature (r, s) replaced by (r, n - s): the same certificate
-// bytes signed, another valid signature. `damage` also flips a bit of r, so it no longer verifies.
+// bytes signed, another valid signature. `damage` also flips r's lowest bit: it no longer
+// verifies.
 Bytes Twin(const Bytes& der, bool damage = false) {
   const unsigned char* p = der.data();
   ossl::X509Ptr x(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
@@ -57,7 +58,10 @@ Bytes Twin(const Bytes& der, bool damage = false) {
   ossl::BignumPtr s(BN_new());
   EXPECT_EQ(BN_sub(s.get(), n.get(), ECDSA_SIG_get0_s(sig.get())), 1);
   if (damage) {
-    EXPECT_EQ(BN_set_bit(r.get(), 7) == 1 && BN_clear_bit(r.get(), 6) == 1, true);
+    // Flip the lowest bit of r.
+    const int flipped =
+        BN_is_bit_set(r.get(), 0) ? BN_clear_bit(r.get(), 0) : BN_set_bit(r.get(), 0);
+    EXPECT_EQ(flipped, 1);
   }
   ossl::EcdsaSigPtr twin(ECDSA_SIG_new());
   EXPECT_EQ(ECDSA_SIG_set0(twin.get(), r.release(), s.release()), 1);  // takes r and s
@@ -112,7 +116,8 @@ TEST(ChainCacheTest, ValidityIsRecheckedOnEveryHit) {
   // The leaf (3 hours) bounds the intersection; both ends are inclusive, as in VerifyChain.
   EXPECT_EQ(first->valid_to, first->leaf_not_after);
   EXPECT_THAT(cache.Verify(p.leaf_der, p.cabundle(), p.root_der, first->valid_to), IsOk());
-  const auto late = cache.Verify(p.leaf_der, p.cabundle(), p.root_der, first->valid_to + seconds(1));
+  const auto late =
+      cache.Verify(p.leaf_der, p.cabundle(), p.root_der, first->valid_to + seconds(1));
   EXPECT_THAT(late, HasCode(ErrorCode::kCertificateExpired));
   EXPECT_EQ(late.error().cert_index, 0);
   EXPECT_THAT(cache.Verify(p.leaf_der, p.cabundle(), p.root_der, first->valid_from - seconds(1)),
@@ -169,7 +174,8 @@ TEST(ChainCacheTest, FailuresAreNeverStored) {
   std::vector<Bytes> bundle = p.cabundle();
   bundle.erase(bundle.begin() + 2);  // drop the zonal certificate
   for (int i = 0; i < 3; ++i) {
-    EXPECT_THAT(cache.Verify(p.leaf_der, bundle, p.root_der, kAt), HasCode(ErrorCode::kChainInvalid));
+    EXPECT_THAT(cache.Verify(p.leaf_der, bundle, p.root_der, kAt),
+                HasCode(ErrorCode::kChainInvalid));
   }
   EXPECT_EQ(cache.stats().entries, 0u);
   EXPECT_EQ(cache.stats().hits, 0u);

@@ -71,7 +71,7 @@ class NsmEmulator final : public NsmTransport {
   // Create boots an emulator: generates (or derives from the seed) its chain root -> regional
   // -> zonal -> instance -> leaf and presets PCR0-15. Returns kInvalidArgument for an
   // over-long id, kCryptoError when key or certificate generation fails.
-  static Result<std::unique_ptr<NsmEmulator>> Create(NsmEmulatorOptions options = {});
+  static Result<std::unique_ptr<NsmEmulator>> Create(const NsmEmulatorOptions& options = {});
 
   // Call answers one NSM request. It fails (kInternal) only when it cannot even encode an
   // answer; NSM-level failures are Error responses, as on the device.

@@ -7,6 +7,7 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <ctime>
 #include <utility>
@@ -30,6 +31,9 @@ using AuthorityKeyidPtr = std::unique_ptr<AUTHORITY_KEYID, ossl::Deleter<AUTHORI
 
 // Lifetimes of the real chain's levels (spec §3.6).
 constexpr int kRootLifetimeYears = 30;
+// The AWS Nitro Enclaves root G1's validity, used for a seeded root.
+constexpr TimePoint kSeededRootNotBefore{std::chrono::seconds(1572269285)};  // 2019-10-28 13:28:05
+constexpr TimePoint kSeededRootNotAfter{std::chrono::seconds(2519044085)};   // 2049-10-28 14:28:05
 constexpr auto kRegionalLifetime = std::chrono::days(20);
 constexpr auto kZonalLifetime = std::chrono::days(6);
 constexpr auto kInstanceLifetime = std::chrono::days(1);
@@ -39,6 +43,13 @@ constexpr auto kLeafLifetime = std::chrono::hours(3);
 // (the root: "aws.nitro-enclaves.emulator.insecure"). A CN holds at most 64 characters (RFC 5280
 // ub-common-name), which rules out simply appending it to the real names.
 constexpr std::string_view kInsecureSuffix = ".emulator.insecure";
+constexpr size_t kMaxCommonNameSize = 64;
+
+// FitCn returns `preferred`, or `fallback` when `preferred` is too long for a CN (a long
+// module id, instance id or region); the document itself still carries the full module id.
+std::string FitCn(std::string preferred, std::string fallback) {
+  return preferred.size() <= kMaxCommonNameSize ? preferred : fallback;
+}
 
 TimePoint Seconds(TimePoint t) { return std::chrono::floor<std::chrono::seconds>(t); }
 
@@ -277,6 +288,136 @@ Status AddExtension(X509* x, const Extension& spec) {
   return {};
 }
 
+void AppendDerHeader(Bytes& out, uint8_t tag, size_t len) {
+  out.push_back(tag);
+  if (len < 0x80) {
+    out.push_back(static_cast<uint8_t>(len));
+    return;
+  }
+  uint8_t digits[sizeof(size_t)] = {};
+  size_t n = 0;
+  for (size_t v = len; v != 0; v >>= 8) {
+    digits[n++] = static_cast<uint8_t>(v & 0xff);
+  }
+  out.push_back(static_cast<uint8_t>(0x80 | n));
+  while (n > 0) {
+    out.push_back(digits[--n]);
+  }
+}
+
+// DeterministicEcdsaDer signs the TBS of `x` (already signed once by X509_sign, which set both
+// algorithm fields) with k = SHA-384(d || SHA-384(tbs) || label) mod n and returns the
+// certificate DER: SEQUENCE { tbs, signatureAlgorithm, BIT STRING ECDSA-Sig-Value }.
+Result<Bytes> DeterministicEcdsaDer(X509* x, EVP_PKEY* key, const EVP_MD* md) {
+  unsigned char* tbs_buf = nullptr;
+  const int tbs_len = i2d_re_X509_tbs(x, &tbs_buf);
+  if (tbs_len <= 0) {
+    return OsslError(ErrorCode::kCryptoError, "cannot encode the TBS");
+  }
+  const Bytes tbs(tbs_buf, tbs_buf + tbs_len);
+  OPENSSL_free(tbs_buf);
+
+  std::array<uint8_t, EVP_MAX_MD_SIZE> digest{};
+  unsigned int digest_len = 0;
+  if (EVP_Digest(tbs.data(), tbs.size(), digest.data(), &digest_len, md, nullptr) != 1) {
+    return OsslError(ErrorCode::kCryptoError, "cannot hash the TBS");
+  }
+  char group_name[64] = {};
+  size_t group_len = 0;
+  BIGNUM* d_raw = nullptr;
+  if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group_name,
+                                     sizeof(group_name), &group_len) != 1 ||
+      EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_PRIV_KEY, &d_raw) != 1) {
+    return OsslError(ErrorCode::kInvalidArgument, "deterministic signing needs an EC private key");
+  }
+  SecretBignumPtr d(d_raw);
+  EcGroupPtr group(EC_GROUP_new_by_curve_name(OBJ_sn2nid(group_name)));
+  BnCtxPtr ctx(BN_CTX_new());
+  if (group == nullptr || ctx == nullptr) {
+    return OsslError(ErrorCode::kCryptoError, "cannot load the curve");
+  }
+  const BIGNUM* n = EC_GROUP_get0_order(group.get());
+  const int n_bits = BN_num_bits(n);
+
+  // e: the leftmost n_bits of the digest (SEC 1 §4.1.3 step 5).
+  ossl::BignumPtr e(BN_bin2bn(digest.data(), static_cast<int>(digest_len), nullptr));
+  if (e == nullptr ||
+      (static_cast<int>(digest_len) * 8 > n_bits &&
+       BN_rshift(e.get(), e.get(), static_cast<int>(digest_len) * 8 - n_bits) != 1)) {
+    return OsslError(ErrorCode::kCryptoError, "cannot reduce the digest");
+  }
+  // k: secret (d) and message dependent, so equal inputs sign equally and distinct ones never
+  // share a nonce. Two hash blocks (768 bits) reduced mod n leave no usable bias up to P-521.
+  const int d_len = BN_num_bytes(n);
+  std::vector<uint8_t> material(static_cast<size_t>(d_len));
+  if (BN_bn2binpad(d.get(), material.data(), d_len) != d_len) {
+    return OsslError(ErrorCode::kCryptoError, "cannot serialise the key");
+  }
+  material.insert(material.end(), digest.begin(), digest.begin() + digest_len);
+  const std::string_view secret(reinterpret_cast<const char*>(material.data()), material.size());
+  auto k_lo = Sha384(secret, "nitro-attest deterministic ECDSA nonce 0");
+  auto k_hi = Sha384(secret, "nitro-attest deterministic ECDSA nonce 1");
+  OPENSSL_cleanse(material.data(), material.size());
+  if (!k_lo || !k_hi) {
+    return OsslError(ErrorCode::kCryptoError, "cannot derive the nonce");
+  }
+  std::array<uint8_t, 96> k_bytes{};
+  std::copy(k_lo->begin(), k_lo->end(), k_bytes.begin());
+  std::copy(k_hi->begin(), k_hi->end(), k_bytes.begin() + 48);
+  SecretBignumPtr k(BN_bin2bn(k_bytes.data(), static_cast<int>(k_bytes.size()), nullptr));
+  OPENSSL_cleanse(k_bytes.data(), k_bytes.size());
+  OPENSSL_cleanse(k_lo->data(), k_lo->size());
+  OPENSSL_cleanse(k_hi->data(), k_hi->size());
+  ossl::BignumPtr r(BN_new());
+  ossl::BignumPtr s(BN_new());
+  SecretBignumPtr k_inv(BN_secure_new());
+  ossl::BignumPtr t(BN_new());
+  EcPointPtr point(EC_POINT_new(group.get()));
+  if (k == nullptr || r == nullptr || s == nullptr || k_inv == nullptr || t == nullptr ||
+      point == nullptr || BN_nnmod(k.get(), k.get(), n, ctx.get()) != 1 || BN_is_zero(k.get())) {
+    return OsslError(ErrorCode::kCryptoError, "cannot derive the nonce");
+  }
+  BN_set_flags(k.get(), BN_FLG_CONSTTIME);
+  // r = x(kG) mod n; s = k^-1 (e + r d) mod n.
+  if (EC_POINT_mul(group.get(), point.get(), k.get(), nullptr, nullptr, ctx.get()) != 1 ||
+      EC_POINT_get_affine_coordinates(group.get(), point.get(), r.get(), nullptr, ctx.get()) != 1 ||
+      BN_nnmod(r.get(), r.get(), n, ctx.get()) != 1 || BN_is_zero(r.get()) ||
+      BN_mod_inverse(k_inv.get(), k.get(), n, ctx.get()) == nullptr ||
+      BN_mod_mul(t.get(), r.get(), d.get(), n, ctx.get()) != 1 ||
+      BN_mod_add(t.get(), t.get(), e.get(), n, ctx.get()) != 1 ||
+      BN_mod_mul(s.get(), k_inv.get(), t.get(), n, ctx.get()) != 1 || BN_is_zero(s.get())) {
+    return OsslError(ErrorCode::kCryptoError, "deterministic ECDSA failed");
+  }
+  ossl::EcdsaSigPtr sig(ECDSA_SIG_new());
+  if (sig == nullptr || ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1) {
+    return OsslError(ErrorCode::kCryptoError, "ECDSA_SIG_set0 failed");
+  }
+  r.release();  // owned by sig
+  s.release();  // owned by sig
+  unsigned char* sig_buf = nullptr;
+  const int sig_len = i2d_ECDSA_SIG(sig.get(), &sig_buf);
+  const X509_ALGOR* alg = nullptr;
+  X509_get0_signature(nullptr, &alg, x);
+  unsigned char* alg_buf = nullptr;
+  const int alg_len = i2d_X509_ALGOR(alg, &alg_buf);
+  if (sig_len <= 0 || alg_len <= 0) {
+    OPENSSL_free(sig_buf);
+    OPENSSL_free(alg_buf);
+    return OsslError(ErrorCode::kCryptoError, "cannot encode the signature");
+  }
+  Bytes body(tbs);
+  body.insert(body.end(), alg_buf, alg_buf + alg_len);
+  AppendDerHeader(body, 0x03, static_cast<size_t>(sig_len) + 1);
+  body.push_back(0x00);  // no unused bits
+  body.insert(body.end(), sig_buf, sig_buf + sig_len);
+  OPENSSL_free(sig_buf);
+  OPENSSL_free(alg_buf);
+  Bytes der;
+  AppendDerHeader(der, 0x30, body.size());
+  der.insert(der.end(), body.begin(), body.end());
+  return der;
+}
+
 Result<ossl::X509Ptr> ParseCert(std::span<const uint8_t> der) {
   const unsigned char* p = der.data();
   ossl::X509Ptr x(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
@@ -329,7 +470,8 @@ Result<Issued> IssueLeafAt(const Bytes& instance_der, EVP_PKEY* instance_key,
                           {"L", "Seattle"},
                           {"O", "Amazon"},
                           {"OU", "AWS"},
-                          {"CN", options.module_id + std::string(kInsecureSuffix)}});
+                          {"CN", FitCn(options.module_id + std::string(kInsecureSuffix),
+                                       "enclave" + std::string(kInsecureSuffix))}});
   spec.subject_key = key;
   spec.not_before = now;
   spec.not_after = now + kLeafLifetime;
@@ -362,31 +504,37 @@ Result<IntermediateSet> IssueIntermediates(const Bytes& root_der, EVP_PKEY* root
   }
 
   // RDN orders as encoded in the real chain (spec §3.6).
-  CertSpec regional =
-      CaSpec(AwsName({{"C", "US"}, {"O", "Amazon"}, {"OU", "AWS"}, {"CN", regional_id + suffix}}),
-             now, now + kRegionalLifetime, 2);
+  CertSpec regional = CaSpec(
+      AwsName({{"C", "US"},
+               {"O", "Amazon"},
+               {"OU", "AWS"},
+               {"CN", FitCn(regional_id + suffix, regional_id + std::string(kInsecureSuffix))}}),
+      now, now + kRegionalLifetime, 2);
   NA_ASSIGN_OR_RETURN(ossl::EvpPkeyPtr regional_key, LevelKey(options.seed, "regional"));
   regional.subject_key = regional_key.get();
   NA_ASSIGN_OR_RETURN(Issued regional_cert, Issue(regional, root_der, root_key));
 
-  CertSpec zonal = CaSpec(AwsName({{"CN", zonal_id + ".zonal" + suffix},
-                                   {"OU", "AWS"},
-                                   {"O", "Amazon"},
-                                   {"C", "US"},
-                                   {"ST", "WA"},
-                                   {"L", "Seattle"}}),
-                          now, now + kZonalLifetime, 1);
+  CertSpec zonal =
+      CaSpec(AwsName({{"CN", FitCn(zonal_id + ".zonal" + suffix,
+                                   zonal_id + ".zonal" + std::string(kInsecureSuffix))},
+                      {"OU", "AWS"},
+                      {"O", "Amazon"},
+                      {"C", "US"},
+                      {"ST", "WA"},
+                      {"L", "Seattle"}}),
+             now, now + kZonalLifetime, 1);
   NA_ASSIGN_OR_RETURN(ossl::EvpPkeyPtr zonal_key, LevelKey(options.seed, "zonal"));
   zonal.subject_key = zonal_key.get();
   NA_ASSIGN_OR_RETURN(Issued zonal_cert, Issue(zonal, regional_cert.der, regional_cert.key.get()));
 
-  CertSpec instance = CaSpec(AwsName({{"C", "US"},
-                                      {"ST", "Washington"},
-                                      {"L", "Seattle"},
-                                      {"O", "Amazon"},
-                                      {"OU", "AWS"},
-                                      {"CN", instance_id + suffix}}),
-                             now, now + kInstanceLifetime, 0);
+  CertSpec instance = CaSpec(
+      AwsName({{"C", "US"},
+               {"ST", "Washington"},
+               {"L", "Seattle"},
+               {"O", "Amazon"},
+               {"OU", "AWS"},
+               {"CN", FitCn(instance_id + suffix, "instance" + std::string(kInsecureSuffix))}}),
+      now, now + kInstanceLifetime, 0);
   instance.key_usage = KeyUsage{.critical = true, .bits = kKeyCertSign};
   NA_ASSIGN_OR_RETURN(ossl::EvpPkeyPtr instance_key, LevelKey(options.seed, "instance"));
   instance.subject_key = instance_key.get();
@@ -406,13 +554,23 @@ Result<IntermediateSet> IssueIntermediates(const Bytes& root_der, EVP_PKEY* root
   return out;
 }
 
-Result<TimePoint> NotAfter(std::span<const uint8_t> der) {
+// Validity is a certificate's [not_before, not_after].
+struct Validity {
+  TimePoint not_before, not_after;
+  // Covers reports whether a whole leaf lifetime starting at `t` lies inside.
+  bool Covers(TimePoint t) const { return not_before <= t && t + kLeafLifetime <= not_after; }
+};
+
+Result<Validity> ReadValidity(std::span<const uint8_t> der) {
   NA_ASSIGN_OR_RETURN(ossl::X509Ptr x, ParseCert(der));
-  std::tm tm{};
-  if (ASN1_TIME_to_tm(X509_get0_notAfter(x.get()), &tm) != 1) {
-    return OsslError(ErrorCode::kInternal, "unreadable notAfter");
+  std::tm before{};
+  std::tm after{};
+  if (ASN1_TIME_to_tm(X509_get0_notBefore(x.get()), &before) != 1 ||
+      ASN1_TIME_to_tm(X509_get0_notAfter(x.get()), &after) != 1) {
+    return OsslError(ErrorCode::kInternal, "unreadable validity");
   }
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  return Validity{std::chrono::system_clock::from_time_t(timegm(&before)),
+                  std::chrono::system_clock::from_time_t(timegm(&after))};
 }
 
 }  // namespace
@@ -486,6 +644,15 @@ Result<Issued> Issue(const CertSpec& spec, std::span<const uint8_t> issuer_der,
   if (X509_sign(x.get(), signer, md) <= 0) {
     return OsslError(ErrorCode::kCryptoError, "cannot sign the certificate");
   }
+  if (spec.deterministic_signature) {
+    NA_ASSIGN_OR_RETURN(out.der, DeterministicEcdsaDer(x.get(), signer, md));
+    // Self-check: the hand-assembled certificate must parse and verify.
+    auto parsed = ParseCert(out.der);
+    if (!parsed || X509_verify(parsed->get(), signer) != 1) {
+      return OsslError(ErrorCode::kInternal, "deterministic signature does not verify");
+    }
+    return out;
+  }
   NA_ASSIGN_OR_RETURN(out.der, ToDer(x.get()));
   return out;
 }
@@ -520,6 +687,15 @@ Result<Pki> GeneratePki(const PkiOptions& options) {
       AwsName({{"C", "US"}, {"O", "Amazon"}, {"OU", "AWS"}, {"CN", std::string(kRootCommonName)}}),
       now, AddYears(now, kRootLifetimeYears), std::nullopt);
   root.authority_key_id = false;  // the real root has SKI only
+  if (options.seed) {
+    // Nothing in a seeded root depends on `now`, so its DER (and a pin of it) survives restarts.
+    root.not_before = kSeededRootNotBefore;
+    root.not_after = kSeededRootNotAfter;
+    NA_ASSIGN_OR_RETURN(const auto serial, Sha384(*options.seed, "root/serial"));
+    root.serial.assign(serial.begin(), serial.begin() + 16);
+    root.serial[0] = static_cast<uint8_t>((root.serial[0] & 0x7f) | 0x40);
+    root.deterministic_signature = true;
+  }
   NA_ASSIGN_OR_RETURN(pki.root_key, LevelKey(options.seed, "root"));
   root.subject_key = pki.root_key.get();
   NA_ASSIGN_OR_RETURN(Issued root_cert, Issue(root));
@@ -543,10 +719,10 @@ Result<Issued> IssueLeaf(const Pki& pki, TimePoint now) {
     return MakeError(ErrorCode::kInvalidArgument, "the PKI has no instance certificate");
   }
   now = Seconds(now);
-  NA_ASSIGN_OR_RETURN(const TimePoint instance_end, NotAfter(pki.intermediates.back()));
-  if (now + kLeafLifetime > instance_end) {
+  NA_ASSIGN_OR_RETURN(const Validity instance, ReadValidity(pki.intermediates.back()));
+  if (!instance.Covers(now)) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "the instance certificate expires before the new leaf would");
+                     "the instance certificate does not cover the new leaf's lifetime");
   }
   return IssueLeafAt(pki.intermediates.back(), pki.instance_key.get(), pki.options, now, nullptr);
 }
@@ -555,8 +731,8 @@ Status RotateLeaf(Pki& pki, TimePoint now) {
   now = Seconds(now);
   bool renew = pki.intermediates.empty();
   for (const Bytes& der : pki.intermediates) {
-    NA_ASSIGN_OR_RETURN(const TimePoint end, NotAfter(der));
-    renew = renew || now + kLeafLifetime > end;
+    NA_ASSIGN_OR_RETURN(const Validity validity, ReadValidity(der));
+    renew = renew || !validity.Covers(now);  // expiring, or the clock went back before them
   }
   if (renew) {
     NA_ASSIGN_OR_RETURN(IntermediateSet set,

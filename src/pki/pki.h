@@ -79,6 +79,9 @@ struct CertSpec {
   bool authority_key_id = true;
   std::optional<Extension> extra_extension;
   Digest digest = Digest::kSha384;
+  // ECDSA only: derive the signature nonce from the signing key and the TBS (in the spirit of
+  // RFC 6979, which OpenSSL 3.0 lacks), so the same spec and keys always give the same DER.
+  bool deterministic_signature = false;
 };
 
 // Issued is a new certificate and its subject's private key.
@@ -100,7 +103,9 @@ struct PkiOptions {
   std::string module_id = "i-0123456789abcdef0-enc0123456789abcdef";
   std::string region = "us-east-1";
   // With a seed, every private key is derived from it (SHA-384(seed || level) mod n), so the
-  // same seed always yields the same keys. Without one, keys are random.
+  // same seed always yields the same keys, and the root certificate is byte-identical whatever
+  // `now` is (fixed serial, the AWS G1 root's validity 2019-10-28 .. 2049-10-28, deterministic
+  // signature): a restarted emulator keeps its pinned root. Without a seed, keys are random.
   std::optional<std::string> seed;
 };
 

@@ -286,6 +286,55 @@ TEST(PkiTest, SeededKeysAreReproducible) {
   EXPECT_THAT(x509::VerifyChain(a->leaf_der, a->cabundle(), a->root_der, kNow), IsOk());
 }
 
+TEST(PkiTest, SeededRootIsByteIdenticalAcrossRestarts) {
+  auto a = GeneratePki(Options(kNow, "restart-seed"));
+  auto b = GeneratePki(Options(kNow + days(100), "restart-seed"));
+  auto c = GeneratePki(Options(kNow, "other-seed"));
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
+  ASSERT_THAT(c, IsOk());
+  EXPECT_EQ(a->root_der, b->root_der);
+  EXPECT_EQ(a->RootPem(), b->RootPem());
+  EXPECT_NE(a->root_der, c->root_der);
+  EXPECT_NE(a->intermediates, b->intermediates);  // those follow `now`
+  // b's chain verifies under a's root: a pin taken before a restart still holds.
+  EXPECT_THAT(x509::VerifyChain(b->leaf_der, b->cabundle(), a->root_der, kNow + days(100)), IsOk());
+  // The seeded root has the AWS G1 root's validity.
+  const ossl::X509Ptr root = Parse(a->root_der);
+  EXPECT_EQ(ToTime(X509_get0_notBefore(root.get())),
+            std::chrono::system_clock::from_time_t(1572269285));  // 2019-10-28T13:28:05Z
+  EXPECT_EQ(ToTime(X509_get0_notAfter(root.get())),
+            std::chrono::system_clock::from_time_t(2519044085));  // 2049-10-28T14:28:05Z
+}
+
+TEST(PkiTest, DeterministicSignaturesVerifyOnEveryCurve) {
+  CertSpec spec;
+  spec.subject = {{"CN", "deterministic.test.insecure"}};
+  spec.not_before = kNow;
+  spec.not_after = kNow + hours(1);
+  spec.serial = {0x42};
+  spec.deterministic_signature = true;
+  for (const KeyType type : {KeyType::kP384, KeyType::kP256, KeyType::kP521}) {
+    spec.key_type = type;
+    auto first = Issue(spec);
+    ASSERT_THAT(first, IsOk());
+    spec.subject_key = first->key.get();
+    auto again = Issue(spec);
+    ASSERT_THAT(again, IsOk());
+    EXPECT_EQ(first->der, again->der);
+    // Signed by an issuer, and with SHA-256 (digest shorter than the order on P-384/P-521).
+    spec.digest = Digest::kSha256;
+    auto child = Issue(spec, first->der, first->key.get());
+    ASSERT_THAT(child, IsOk());
+    const ossl::X509Ptr x = Parse(child->der);
+    EXPECT_EQ(X509_verify(x.get(), first->key.get()), 1);
+    spec.digest = Digest::kSha384;
+    spec.subject_key = nullptr;
+  }
+  spec.key_type = KeyType::kRsa2048;
+  EXPECT_THAT(Issue(spec), HasCode(ErrorCode::kInvalidArgument));
+}
+
 TEST(PkiTest, RootPemRoundTrips) {
   auto p = GeneratePki(Options(kNow));
   ASSERT_THAT(p, IsOk());
@@ -315,8 +364,10 @@ TEST(PkiTest, IssueLeafRotatesUnderTheInstanceKey) {
   EXPECT_EQ(v->leaf_not_before, later);
   EXPECT_EQ(v->leaf_not_after, later + hours(3));
   EXPECT_EQ(EVP_PKEY_eq(v->leaf_key.get(), leaf->key.get()), 1);
-  // The instance certificate (1 day) cannot cover a leaf issued 22 hours in.
+  // The instance certificate (1 day) cannot cover a leaf issued 22 hours in, nor one issued
+  // before the instance certificate itself.
   EXPECT_THAT(IssueLeaf(*p, kNow + hours(22)), HasCode(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(IssueLeaf(*p, kNow - seconds(1)), HasCode(ErrorCode::kInvalidArgument));
 }
 
 TEST(PkiTest, RotateLeafRenewsIntermediatesUnderTheSameRoot) {
@@ -336,6 +387,13 @@ TEST(PkiTest, RotateLeafRenewsIntermediatesUnderTheSameRoot) {
   EXPECT_THAT(x509::VerifyChain(p->leaf_der, p->cabundle(), root, later + hours(3)), IsOk());
   EXPECT_THAT(x509::VerifyChain(p->leaf_der, p->cabundle(), root, later - seconds(1)),
               HasCode(ErrorCode::kCertificateNotYetValid));
+
+  // A clock that went back before the intermediates also renews them (the seeded root, valid
+  // since 2019, still covers it).
+  const TimePoint earlier = kNow - days(30);
+  ASSERT_THAT(RotateLeaf(*p, earlier), IsOk());
+  EXPECT_EQ(p->root_der, root);
+  EXPECT_THAT(x509::VerifyChain(p->leaf_der, p->cabundle(), root, earlier), IsOk());
 }
 
 TEST(PkiTest, IssueHonoursTheNegativeKnobs) {
@@ -395,10 +453,19 @@ TEST(PkiTest, IssueRejectsBadSpecs) {
   EXPECT_THAT(Issue(spec, junk, issuer->key.get()), HasCode(ErrorCode::kInvalidArgument));
 }
 
-TEST(PkiTest, TooLongModuleIdIsRefused) {
+TEST(PkiTest, LongIdsFallBackToShortNames) {
+  // A CN holds 64 characters; the emulator accepts module and instance ids up to 99 bytes.
   PkiOptions o = Options(kNow);
-  o.module_id = std::string(50, 'm');
-  EXPECT_THAT(GeneratePki(o), HasCode(ErrorCode::kInvalidArgument));
+  o.module_id = std::string(90, 'i') + "-enc" + std::string(5, 'e');
+  o.region = std::string(50, 'r');
+  auto p = GeneratePki(o);
+  ASSERT_THAT(p, IsOk());
+  const ossl::X509Ptr leaf = Parse(p->leaf_der);
+  EXPECT_EQ(Field(X509_get_subject_name(leaf.get()), NID_commonName), "enclave.emulator.insecure");
+  const ossl::X509Ptr instance = Parse(p->intermediates.back());
+  EXPECT_EQ(Field(X509_get_subject_name(instance.get()), NID_commonName),
+            "instance.emulator.insecure");
+  EXPECT_THAT(x509::VerifyChain(p->leaf_der, p->cabundle(), p->root_der, kNow), IsOk());
 }
 
 }  // namespace

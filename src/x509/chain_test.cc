@@ -485,6 +485,13 @@ TEST(VerifyChainTest, LeafWithCaTrue) {
   ExpectFailsAt(Verify(Build(c)), ErrorCode::kChainInvalid, 0);
 }
 
+TEST(VerifyChainTest, LeafWithPathLen) {
+  // AWS: the leaf has no pathLen (and RFC 5280 §4.2.1.9 forbids one without CA:TRUE).
+  ChainSpec c = GoodSpec();
+  c.leaf.basic_constraints = BasicConstraints{.critical = true, .ca = false, .path_len = 0};
+  ExpectFailsAt(Verify(Build(c)), ErrorCode::kChainInvalid, 0);
+}
+
 TEST(VerifyChainTest, LeafWithoutDigitalSignature) {
   ChainSpec c = GoodSpec();
   c.leaf.key_usage = KeyUsage{.critical = false, .bits = pki::kNonRepudiation};

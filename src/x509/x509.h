@@ -29,7 +29,9 @@ struct VerifiedChain {
 // and digitalSignature, names must chain, no unknown critical extension. Errors:
 // kUntrustedRoot, kChainInvalid, kCertificateExpired, kCertificateNotYetValid,
 // kMalformedCertificate, kUnsupportedAlgorithm; cert_index 0 = leaf, 1 = cabundle[n-1], ...,
-// n = cabundle[0].
+// n = cabundle[0]. Checks run in this order, so the first failure is reported: cabundle size
+// and root bytes; DER of every certificate; algorithms of every certificate (before any
+// signature math); then from the root down: issuer name and signature, extensions, validity.
 Result<VerifiedChain> VerifyChain(std::span<const uint8_t> leaf_der,
                                   const std::vector<Bytes>& cabundle,
                                   std::span<const uint8_t> root_der,

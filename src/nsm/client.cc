@@ -16,9 +16,9 @@ Result<T> Exchange(NsmTransport& transport, const nsm::Request& request) {
   // nsm-api refuses an oversized request before the ioctl and answers InputTooLarge; we keep
   // that NSM code but classify the failure as the caller's: the NSM never saw it.
   if (wire.size() > kNsmRequestMaxSize) {
-    Error e = MakeError(ErrorCode::kInvalidArgument,
-                        "request of " + std::to_string(wire.size()) +
-                            " bytes exceeds the NSM's 4096-byte limit");
+    Error e =
+        MakeError(ErrorCode::kInvalidArgument, "request of " + std::to_string(wire.size()) +
+                                                   " bytes exceeds the NSM's 4096-byte limit");
     e.nsm_error = NsmErrorCode::kInputTooLarge;
     return e;
   }

@@ -10,6 +10,7 @@
 
 #include "nitro_attest/document.h"
 #include "nitro_attest/encoding.h"
+#include "nitro_attest/verify.h"
 #include "src/es384/es384.h"
 #include "src/nsm/wire.h"
 #include "src/ossl/ossl.h"
@@ -327,6 +328,53 @@ TEST_F(EmulatorTest, LeafRotatesBeforeItExpiresAndRootStays) {
   EXPECT_EQ(later->timestamp_ms, first->timestamp_ms + (2 * 3600 + 30 * 60 + 40 * 86400) * 1000ull);
 }
 
+TEST_F(EmulatorTest, DocumentsVerifyUnderTheEmulatorRootOnly) {
+  AttestationRequest request;
+  request.nonce = Bytes{9, 9};
+  auto raw = client_->Attestation(request);
+  ASSERT_THAT(raw, IsOk());
+  const Bytes root = emulator_->RootDer();
+  VerifyOptions options;
+  options.root_der = root;
+  options.now = clock_.now;
+  options.nonce = Bytes{9, 9};
+  options.pcrs[0] = H(std::string(96, 'a'));  // the configured measurement
+  options.pcrs[3] = H(kPcr3OfRole);
+  options.pcrs[4] = H(kPcr4OfV2);
+  options.pcrs[8] = H(std::string(96, '8'));
+  EXPECT_THAT(Verify(*raw, options), IsOk());
+
+  VerifyOptions wrong_pcr = options;
+  wrong_pcr.pcrs[1] = Bytes(48, 0);
+  EXPECT_THAT(Verify(*raw, wrong_pcr), HasCode(ErrorCode::kPcrMismatch));
+
+  // The pinned AWS root (the default) never accepts an emulator document.
+  VerifyOptions aws;
+  aws.now = clock_.now;
+  EXPECT_THAT(Verify(*raw, aws), HasCode(ErrorCode::kUntrustedRoot));
+  // Nor does another emulator's root.
+  auto other = NsmEmulator::Create();
+  ASSERT_THAT(other, IsOk());
+  const Bytes other_root = (*other)->RootDer();
+  VerifyOptions foreign = options;
+  foreign.root_der = other_root;
+  EXPECT_THAT(Verify(*raw, foreign), HasCode(ErrorCode::kUntrustedRoot));
+}
+
+TEST_F(EmulatorTest, RotatedDocumentsStillVerify) {
+  const Bytes root = emulator_->RootDer();
+  for (const auto step :
+       {std::chrono::hours(0), std::chrono::hours(3), std::chrono::hours(24 * 40)}) {
+    clock_.now += step;
+    auto raw = client_->Attestation({});
+    ASSERT_THAT(raw, IsOk());
+    VerifyOptions options;
+    options.root_der = root;
+    options.now = clock_.now;
+    EXPECT_THAT(Verify(*raw, options), IsOk());
+  }
+}
+
 TEST(EmulatorOptionsTest, DefinitePayloadMap) {
   NsmEmulatorOptions options;
   options.indefinite_payload_map = false;
@@ -340,6 +388,10 @@ TEST(EmulatorOptionsTest, DefinitePayloadMap) {
   EXPECT_FALSE(doc->indefinite_payload_map);
   EXPECT_EQ(doc->payload[0], 0xa9);
   EXPECT_FALSE(doc->nonce || doc->user_data || doc->public_key);
+  const Bytes root = (*emulator)->RootDer();
+  VerifyOptions verify;
+  verify.root_der = root;
+  EXPECT_THAT(Verify(*raw, verify), IsOk());
 }
 
 TEST(EmulatorOptionsTest, SeedMakesIdsAndKeysReproducible) {

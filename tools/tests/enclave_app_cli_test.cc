@@ -92,9 +92,9 @@ class EmulatorProcess {
       Stop();
     }
   }
-  // Stop sends SIGTERM and returns the exit status.
-  int Stop() {
-    kill(pid_, SIGTERM);
+  // Stop sends `sig` and returns the exit status.
+  int Stop(int sig = SIGTERM) {
+    kill(pid_, sig);
     int status = 0;
     waitpid(pid_, &status, 0);
     pid_ = -1;
@@ -232,6 +232,36 @@ TEST(EnclaveAppCliTest, EmulatorRootOutIsTheDocumentsRoot) {
   EXPECT_EQ(ReadText(root).rfind("-----BEGIN CERTIFICATE-----", 0), 0u);
 }
 
+// Sh runs a shell pipeline (the tools' paths substituted by the caller).
+ProcessResult Sh(const std::string& script) { return RunProcess({"/bin/sh", "-c", script}); }
+
+std::string Quote(const std::string& s) { return "'" + s + "'"; }
+
+TEST(EnclaveAppCliTest, EmulatedDocumentPipesIntoTheVerifier) {
+  TempDir dir;
+  const std::string root = dir.File("root.pem");
+  const std::string pcr0(96, 'c');
+  // A seeded emulator has the same root in every run: export it first, then pipe.
+  const std::string emulate = Quote(Tool("enclave_app")) + " --emulate --emulate-seed demo" +
+                              " --emulate-pcr0 " + pcr0 +
+                              " --emulate-instance-id i-0f73a4b4cb74cc9f2";
+  ASSERT_EQ(Sh(emulate + " --emulate-root-out " + Quote(root) + " describe").exit_code, 0);
+  const std::string verify = Quote(Tool("verifier")) + " verify - --root " + Quote(root);
+
+  auto ok = Sh(emulate + " attest --nonce 0badc0de | " + verify + " --nonce 0badc0de");
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("VERIFIED"), std::string::npos) << ok.out;
+
+  auto pcrs = Sh(emulate + " attest --nonce 01 | " + verify + " --nonce 01 --pcr 0=" + pcr0 +
+                 " --pcr 4=" + kPcr4OfV2);
+  EXPECT_EQ(pcrs.exit_code, 0) << pcrs.out << pcrs.err;
+
+  // Policy mismatches and the missing root are rejections (exit 1).
+  EXPECT_EQ(Sh(emulate + " attest --nonce 01 | " + verify + " --nonce 02").exit_code, 1);
+  EXPECT_EQ(Sh(emulate + " attest | " + verify + " --pcr 0=" + std::string(96, 'd')).exit_code, 1);
+  EXPECT_EQ(Sh(emulate + " attest | " + Quote(Tool("verifier")) + " verify -").exit_code, 1);
+}
+
 TEST(NsmEmulatorCliTest, PcrStateLastsAcrossCommands) {
   TempDir dir;
   EmulatorProcess emu(dir, {"--instance-id", "i-0f73a4b4cb74cc9f2"});
@@ -255,6 +285,10 @@ TEST(NsmEmulatorCliTest, PcrStateLastsAcrossCommands) {
   ASSERT_TRUE(doc.has_value());
   EXPECT_EQ(HexEncode(doc->pcrs.at(16)), kExtend010203FromZero);
   EXPECT_EQ(HexEncode(doc->pcrs.at(4)), kPcr4OfV2);
+  auto verified = RunProcess({Tool("verifier"), "verify", "-", "--root", emu.root(), "--nonce",
+                              "aa", "--pcr", std::string("16=") + kExtend010203FromZero},
+                             att.out);
+  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
 
   EXPECT_EQ(emu.Stop(), 0);
   EXPECT_FALSE(std::filesystem::exists(emu.socket()));
@@ -272,6 +306,8 @@ TEST(NsmEmulatorCliTest, SeededRootIsReproducible) {
     EmulatorProcess emu(b, {"--seed", "demo"});
     ASSERT_TRUE(emu.ready());
     root_b = ReadText(emu.root());
+    EXPECT_EQ(emu.Stop(SIGINT), 0);  // Ctrl-C stops it cleanly too
+    EXPECT_FALSE(std::filesystem::exists(emu.socket()));
   }
   EXPECT_FALSE(root_a.empty());
   EXPECT_EQ(root_a, root_b);

@@ -45,6 +45,14 @@ void Log(const std::string& line) { std::cerr << ("enclave_app: " + line + "\n")
 Result<Attester> MakeAttester(const ServeArgs& args, const NsmSelection& nsm, NsmClient& client,
                               std::mutex* mu) {
   Attester real = NsmAttester(client, mu);
+  if (!nsm.emulator.empty()) {
+    // nsm-emulator closes idle connections (its I/O timeout and connection deadline), so a
+    // long-running server connects afresh for each session rather than holding one.
+    real = [&nsm](const AttestationRequest& r) -> Result<Bytes> {
+      NA_ASSIGN_OR_RETURN(std::unique_ptr<NsmClient> fresh, OpenNsm(nsm));
+      return fresh->Attestation(r);
+    };
+  }
   const bool emulated = nsm.emulate || !nsm.emulator.empty();
   if ((args.demo_tamper || !args.demo_replay.empty()) && !emulated) {
     return MakeError(ErrorCode::kInvalidArgument,
@@ -88,6 +96,9 @@ int RunServe(const ServeArgs& args, const NsmSelection& nsm) {
   Result<Attester> attest = MakeAttester(args, nsm, **client, &nsm_mu);
   if (!attest) {
     return fail(attest.error());
+  }
+  if (!nsm.emulator.empty()) {
+    client->reset();  // it only proved the emulator reachable; sessions connect on their own
   }
   Result<Listener> listener = Listener::Bind(*address);
   if (!listener) {

@@ -80,6 +80,8 @@ int RunFetch(const FetchArgs& args) {
   if (!conn) {
     return Fail(conn.error());
   }
+  // The whole session is bounded too: a peer that drips bytes cannot hold the parent longer.
+  conn->set_deadline(std::chrono::steady_clock::now() + std::chrono::milliseconds(args.timeout_ms));
   Result<ChallengeResult> result = RunChallenge(*conn, options);
   if (!args.save_document.empty() && !document.empty()) {
     // Saved whatever the verdict: it is the evidence of what the enclave answered.
@@ -147,7 +149,8 @@ void AddFetchCommand(CLI::App& app, int* result) {
                   "File whose bytes (1..16384) are sealed to the attested key after verification");
   cmd->add_option("--save-document", args->save_document,
                   "Write the document as received (verified or not) to this file");
-  cmd->add_option("--timeout", args->timeout_ms, "Connect and per-message timeout in ms")
+  cmd->add_option("--timeout", args->timeout_ms,
+                  "Bound in ms on connecting, on each wait and on the whole session")
       ->capture_default_str();
   cmd->add_flag("--json", args->json, "Print one JSON object with the verdict and the session");
   cmd->callback([args, result] { *result = RunFetch(*args); });

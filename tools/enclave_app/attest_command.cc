@@ -41,7 +41,11 @@ Result<std::optional<Bytes>> OptionalField(const std::string& name, const std::s
   if (!given) {
     return std::optional<Bytes>();
   }
-  NA_ASSIGN_OR_RETURN(Bytes b, HexDecode(hex));
+  auto decoded = HexDecode(hex);
+  if (!decoded) {
+    return MakeError(decoded.error().code, name + ": " + decoded.error().detail);
+  }
+  Bytes b = std::move(*decoded);
   // AWS's CDDL bounds these at 1024 bytes; verifiers (ours included) reject more, although
   // the NSM itself would sign it.
   if (b.size() > kMaxOptionalFieldSize) {

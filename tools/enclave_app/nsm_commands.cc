@@ -78,7 +78,7 @@ void AddPcrCommand(CLI::App& app, const NsmSelection* nsm, int* result) {
     // Bad hex is the caller's mistake: refuse it before touching the NSM.
     auto data = HexDecode(args->data_hex);
     if (!data) {
-      return Fail(data.error(), result);
+      return Fail(MakeError(data.error().code, "HEX: " + data.error().detail), result);
     }
     auto client = OpenNsm(*nsm);
     if (!client) {

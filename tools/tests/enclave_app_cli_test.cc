@@ -92,9 +92,9 @@ class EmulatorProcess {
       Stop();
     }
   }
-  // Stop sends SIGTERM and returns the exit status.
-  int Stop() {
-    kill(pid_, SIGTERM);
+  // Stop sends `sig` and returns the exit status.
+  int Stop(int sig = SIGTERM) {
+    kill(pid_, sig);
     int status = 0;
     waitpid(pid_, &status, 0);
     pid_ = -1;
@@ -306,6 +306,8 @@ TEST(NsmEmulatorCliTest, SeededRootIsReproducible) {
     EmulatorProcess emu(b, {"--seed", "demo"});
     ASSERT_TRUE(emu.ready());
     root_b = ReadText(emu.root());
+    EXPECT_EQ(emu.Stop(SIGINT), 0);  // Ctrl-C stops it cleanly too
+    EXPECT_FALSE(std::filesystem::exists(emu.socket()));
   }
   EXPECT_FALSE(root_a.empty());
   EXPECT_EQ(root_a, root_b);

@@ -84,7 +84,10 @@ std::vector<RealDocument> RealDocuments() {
 }
 
 std::chrono::system_clock::time_point InsideWindow(const RealDocument& doc) {
-  return doc.valid_from + (doc.valid_to - doc.valid_from) / 2;
+  // The document's own timestamp lies inside its chain's window (FACTS.jsonl); a time before it
+  // would make the document look as if it came from the future.
+  return std::chrono::system_clock::time_point(
+      std::chrono::milliseconds(static_cast<int64_t>(doc.timestamp_ms)));
 }
 
 }  // namespace nitro_attest::testing

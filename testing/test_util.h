@@ -40,7 +40,7 @@ struct RealDocument {
 // RealDocuments returns every document of FACTS.jsonl (empty when ../shared is absent).
 std::vector<RealDocument> RealDocuments();
 
-// InsideWindow returns a time in the middle of a real document's validity window.
+// InsideWindow returns a time inside a real document's validity window: its own timestamp.
 std::chrono::system_clock::time_point InsideWindow(const RealDocument& doc);
 
 }  // namespace nitro_attest::testing

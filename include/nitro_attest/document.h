@@ -6,6 +6,7 @@
 #define NITRO_ATTEST_DOCUMENT_H_
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -67,6 +68,22 @@ Result<AttestationDocument> ParseUnverified(std::span<const uint8_t> document);
 // ["Signature1", protected, h'', payload], built from the bytes as received.
 Bytes BuildSigStructure(std::span<const uint8_t> protected_header,
                         std::span<const uint8_t> payload);
+
+// CertificateInfo describes one certificate for reports; nothing in it is verified.
+struct CertificateInfo {
+  std::string subject;  // RFC 2253
+  std::string issuer;   // RFC 2253
+  std::string serial_hex;
+  std::chrono::system_clock::time_point not_before, not_after;
+};
+
+// DescribeCertificate parses a DER certificate (nothing more). Returns kMalformedCertificate
+// when it is not one DER certificate.
+Result<CertificateInfo> DescribeCertificate(std::span<const uint8_t> der);
+
+// PemCertificateToDer returns the DER of the first certificate in `pem` (or `pem` itself when
+// it already is DER). Returns kInvalidArgument when there is no certificate.
+Result<Bytes> PemCertificateToDer(std::span<const uint8_t> pem);
 
 }  // namespace nitro_attest
 

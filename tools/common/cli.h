@@ -1,0 +1,50 @@
+// Copyright 2026 The nitro-attest Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Shared pieces of the command-line tools: exit codes, input, time, CLI11 error handling.
+#ifndef NITRO_ATTEST_TOOLS_COMMON_CLI_H_
+#define NITRO_ATTEST_TOOLS_COMMON_CLI_H_
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "nitro_attest/document.h"
+#include "nitro_attest/result.h"
+
+namespace nitro_attest::cli {
+
+// Exit codes shared by every tool.
+inline constexpr int kExitOk = 0;        // verified / the operation succeeded
+inline constexpr int kExitRejected = 1;  // rejected, or the operation failed
+inline constexpr int kExitUsage = 2;     // bad option, unreadable file, I/O or transport error
+
+// ExitCodeFor maps a library error to a tool exit code: caller-side problems (arguments, local
+// files, sockets) are 2, everything about the document or the NSM's answer is 1.
+int ExitCodeFor(const Error& error);
+
+// ReadInput reads a file, or standard input for "-", up to `max` bytes (kIoError beyond, or
+// when it cannot be read).
+Result<Bytes> ReadInput(const std::string& path, size_t max = 1 << 20);
+
+// WriteOutput writes bytes to a file, or standard output for "-" (kIoError on failure).
+Status WriteOutput(const std::string& path, std::span<const uint8_t> bytes);
+
+// ParseTime accepts Unix seconds ("1700000000", optionally with a fraction) or RFC 3339
+// ("2024-11-14T23:46:29Z", "...29.450+01:00"). Returns kInvalidArgument otherwise.
+Result<std::chrono::system_clock::time_point> ParseTime(std::string_view text);
+
+// FormatTime renders RFC 3339 UTC with milliseconds, e.g. "2024-11-14T23:46:29.450Z".
+std::string FormatTime(std::chrono::system_clock::time_point t);
+
+// Run parses argv with `app` and runs the selected callbacks; parse errors print CLI11's
+// message and return kExitUsage, --help returns kExitOk. `result` is the exit code the
+// callbacks set.
+int Run(CLI::App& app, int argc, char** argv, const int& result);
+
+// PrintError writes "<prefix>: <code>: <detail>" to standard error.
+void PrintError(std::string_view prefix, const Error& error);
+
+}  // namespace nitro_attest::cli
+
+#endif  // NITRO_ATTEST_TOOLS_COMMON_CLI_H_

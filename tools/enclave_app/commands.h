@@ -17,6 +17,8 @@ void AddAttestCommand(CLI::App& app, const NsmSelection* nsm, int* result);
 void AddDescribeCommand(CLI::App& app, const NsmSelection* nsm, int* result);
 void AddPcrCommand(CLI::App& app, const NsmSelection* nsm, int* result);
 void AddRandomCommand(CLI::App& app, const NsmSelection* nsm, int* result);
+// AddServeCommand: `serve`, the enclave side of the challenge protocol (serve.cc).
+void AddServeCommand(CLI::App& app, const NsmSelection* nsm, int* result);
 
 // Fail prints `error` and stores its exit code in *result.
 void Fail(const Error& error, int* result);

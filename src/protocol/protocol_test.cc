@@ -3,6 +3,8 @@
 // The whole protocol over Unix and TCP loopback: a parent running RunChallenge against an
 // enclave served by Server + ServeChallenge on the in-process NSM emulator, or against
 // scripted (hostile) enclaves that record what reaches them.
+#include "nitro_attest/protocol.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -14,7 +16,6 @@
 #include "nitro_attest/channel.h"
 #include "nitro_attest/emulator.h"
 #include "nitro_attest/nsm.h"
-#include "nitro_attest/protocol.h"
 #include "nitro_attest/verify.h"
 #include "src/channel/channel_test_util.h"
 #include "src/protocol/messages.h"
@@ -53,6 +54,14 @@ class ProtocolTest : public ::testing::TestWithParam<const char*> {
     emulator_ = std::move(*emu);
     root_ = emulator_->RootDer();
     nsm_ = std::make_unique<NsmClient>(emulator_->NewHandle());
+  }
+
+  // Workers write sessions_ and enclave_errors_, which are destroyed before server_: stop the
+  // workers first.
+  void TearDown() override {
+    if (server_) {
+      server_->Shutdown();
+    }
   }
 
   Address Where(const char* name = "enclave.sock") {

@@ -58,11 +58,9 @@ class Point {
   ecc_point p_;
 };
 
-// LoadKey exports the affine coordinates of an OpenSSL P-384 key into `point`.
+// LoadKey exports the affine coordinates of an OpenSSL P-384 key (callers have checked
+// IsP384Key) into `point`.
 Status LoadKey(EVP_PKEY* key, Point* point) {
-  if (!IsP384Key(key)) {
-    return MakeError(ErrorCode::kUnsupportedAlgorithm, "key is not an EC P-384 key");
-  }
   BIGNUM* bx = nullptr;
   BIGNUM* by = nullptr;
   const bool got = EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_X, &bx) == 1 &&

@@ -243,6 +243,34 @@ TEST(VerifyChainTest, GoodChainVerifies) {
   EXPECT_EQ(EVP_PKEY_eq(r->leaf_key.get(), b.issued.back().key.get()), 1);
 }
 
+TEST(VerifyChainTest, ValidityIntersectionIsReported) {
+  const Built b = Build(GoodSpec());
+  auto r = Verify(b);
+  ASSERT_THAT(r, IsOk());
+  // The leaf is the shortest-lived certificate of the good chain.
+  EXPECT_EQ(r->valid_from, r->leaf_not_before);
+  EXPECT_EQ(r->valid_to, r->leaf_not_after);
+}
+
+TEST(TbsCertificateTest, ReturnsTheSignedBytesAsReceived) {
+  const Built b = Build(GoodSpec());
+  auto tbs = TbsCertificate(b.leaf);
+  ASSERT_THAT(tbs, IsOk());
+  // The TBS starts right after the outer SEQUENCE header (30 82 LL LL) and is a SEQUENCE.
+  ASSERT_GT(b.leaf.size(), 4u);
+  EXPECT_EQ(tbs->data(), b.leaf.data() + 4);
+  EXPECT_EQ((*tbs)[0], 0x30);
+  EXPECT_LT(tbs->size(), b.leaf.size());
+  Bytes indefinite = b.leaf;
+  indefinite[1] = 0x80;
+  EXPECT_THAT(TbsCertificate(indefinite), HasCode(ErrorCode::kMalformedCertificate));
+  EXPECT_THAT(TbsCertificate(Bytes{0x30, 0x03, 0x02, 0x01, 0x00}),
+              HasCode(ErrorCode::kMalformedCertificate));
+  EXPECT_THAT(TbsCertificate(Bytes{}), HasCode(ErrorCode::kMalformedCertificate));
+  Bytes truncated(b.leaf.begin(), b.leaf.begin() + 10);
+  EXPECT_THAT(TbsCertificate(truncated), HasCode(ErrorCode::kMalformedCertificate));
+}
+
 TEST(VerifyChainTest, ValidityEndsAreInclusive) {
   const Built b = Build(GoodSpec());
   EXPECT_THAT(Verify(b, kNow - hours(1)), IsOk());

@@ -3,6 +3,8 @@
 // The whole protocol over Unix and TCP loopback: a parent running RunChallenge against an
 // enclave served by Server + ServeChallenge on the in-process NSM emulator, or against
 // scripted (hostile) enclaves that record what reaches them.
+#include "nitro_attest/protocol.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -14,7 +16,6 @@
 #include "nitro_attest/channel.h"
 #include "nitro_attest/emulator.h"
 #include "nitro_attest/nsm.h"
-#include "nitro_attest/protocol.h"
 #include "nitro_attest/verify.h"
 #include "src/channel/channel_test_util.h"
 #include "src/protocol/messages.h"

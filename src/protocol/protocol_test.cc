@@ -110,10 +110,11 @@ class ProtocolTest : public ::testing::TestWithParam<const char*> {
   Bytes root_;
   std::unique_ptr<NsmClient> nsm_;
   std::mutex nsm_mu_;
-  std::unique_ptr<Server> server_;
   std::mutex sessions_mu_;
   std::vector<EnclaveSession> sessions_;
   std::vector<ErrorCode> enclave_errors_;
+  // Last, so it is destroyed first: its workers use the members above until they are joined.
+  std::unique_ptr<Server> server_;
 };
 
 TEST_P(ProtocolTest, DeliversASecretOnlyTheAttestedEnclaveOpens) {

@@ -36,6 +36,13 @@ class EnclaveSessionTest : public ::testing::Test {
     enclave_ = std::make_unique<Connection>(std::move(*listener_->Accept(milliseconds(2000), o)));
   }
 
+  void TearDown() override {
+    if (server_.joinable()) {  // a test that failed early: unblock and join the enclave
+      parent_.reset();
+      server_.join();
+    }
+  }
+
   // Serve runs ServeChallenge on a thread with a fake attester that records its request.
   void Serve() {
     server_ = std::thread([this] {

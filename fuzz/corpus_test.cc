@@ -45,6 +45,7 @@ TEST(FuzzCorpusTest, NegativeSeedsFailWithTheirCode) {
       {"neg-trailing-byte", ErrorCode::kMalformedCbor},
       {"neg-tag-17", ErrorCode::kMalformedCose},
       {"neg-alg-es256", ErrorCode::kUnsupportedAlgorithm},
+      {"regress-unprotected-indefinite-empty-map", ErrorCode::kMalformedCose},
       {"neg-signed-from-future", ErrorCode::kDocumentFromFuture},
       {"neg-signed-debug-mode", ErrorCode::kDebugMode},
       {"neg-signed-nonce-1025", ErrorCode::kMalformedDocument},

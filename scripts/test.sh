@@ -12,7 +12,9 @@ cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"
 
 if [ "${NITRO_ATTEST_SKIP_SANITIZE:-0}" != 1 ]; then
-  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNITRO_ATTEST_WERROR=ON \
+  # Warnings were made errors in build/ already; here g++ 12's -Wmaybe-uninitialized misfires
+  # under -fsanitize=address (inside libstdc++'s <regex>), so they stay warnings.
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNITRO_ATTEST_WERROR=OFF \
     -DNITRO_ATTEST_SANITIZE=ON
   cmake --build build-asan -j"$jobs"
   # abort_on_error/halt_on_error: every report fails its test; leaks are reported at exit.

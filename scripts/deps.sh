@@ -6,7 +6,7 @@ want=(build-essential cmake pkg-config libssl-dev libcli11-dev nlohmann-json3-de
       libgtest-dev libgmock-dev openssl)
 for what in "${@:-build test}"; do
   case "$what" in
-    bench) want+=(libbenchmark-dev) ;;
+    bench) want+=(libbenchmark-dev time python3) ;;
     fuzz) want+=(clang-14 libclang-rt-14-dev) ;;
   esac
 done

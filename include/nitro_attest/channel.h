@@ -121,6 +121,8 @@ struct ServerOptions {
   size_t workers = 8;
   // Each connection is closed this long after it was accepted, whatever the peer does.
   std::chrono::milliseconds connection_deadline{30000};
+  // At shutdown, connections in progress get this long to finish before their waits fail.
+  std::chrono::milliseconds shutdown_grace{2000};
   ChannelOptions channel;
 };
 
@@ -142,8 +144,8 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Shutdown stops accepting, makes every in-flight wait fail at once and joins the workers.
-  // Idempotent; not to be called from a handler.
+  // Shutdown stops accepting, lets connections in progress finish for up to shutdown_grace,
+  // then makes their waits fail and joins the workers. Idempotent; not from a handler.
   void Shutdown();
   const Address& address() const { return listener_.address(); }
   Stats stats() const;

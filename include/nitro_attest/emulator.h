@@ -73,8 +73,8 @@ class NsmEmulator final : public NsmTransport {
   // over-long id, kCryptoError when key or certificate generation fails.
   static Result<std::unique_ptr<NsmEmulator>> Create(const NsmEmulatorOptions& options = {});
 
-  // Call answers one NSM request. It fails (kInternal) only when it cannot even encode an
-  // answer; NSM-level failures are Error responses, as on the device.
+  // Call answers one NSM request with the response bytes; it does not fail: malformed
+  // requests and NSM-level failures are Error responses, as on the device.
   Result<Bytes> Call(std::span<const uint8_t> request) override;
 
   // NewHandle returns another transport on the same emulated NSM (same PCRs, same chain).
@@ -89,9 +89,14 @@ class NsmEmulator final : public NsmTransport {
   ~NsmEmulator() override;
 
   struct State;
+  // Key restricts construction to Create and NewHandle.
+  class Key {
+    friend class NsmEmulator;
+    Key() = default;
+  };
+  NsmEmulator(Key, std::shared_ptr<State> state);
 
  private:
-  explicit NsmEmulator(std::shared_ptr<State> state);
   std::shared_ptr<State> state_;
 };
 

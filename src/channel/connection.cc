@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -85,6 +86,41 @@ bool IsStaleUnixSocket(const SockAddr& sa, const std::string& path) {
   }
   UniqueFd fd(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   return fd.valid() && connect(fd.get(), sa.get(), sa.length) != 0 && errno == ECONNREFUSED;
+}
+
+// BindUnix binds and listens under a temporary name beside the path and then renames the socket
+// into place, so that the file appears only once it accepts connections (scripts and tests
+// wait for it). A stale socket file is replaced; a live one or any other file is an error.
+Status BindUnix(int fd, const SockAddr& sa, const Address& address, int backlog) {
+  const std::string& path = address.path;
+  struct stat st {};
+  if (lstat(path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) {
+      return MakeError(ErrorCode::kTransportError,
+                       "bind " + to_string(address) + ": a file that is not a socket is in the way");
+    }
+    if (!IsStaleUnixSocket(sa, path)) {
+      return ErrnoError("bind " + to_string(address), EADDRINUSE);
+    }
+  }
+  Address staged = address;
+  staged.path = path + ".tmp" + std::to_string(getpid());
+  const bool rename_into_place = staged.path.size() < sizeof(sockaddr_un::sun_path);
+  if (!rename_into_place) {
+    staged.path = path;  // no room for the temporary name: bind in place
+  }
+  unlink(staged.path.c_str());  // a stale socket, or a leftover temporary of this pid
+  NA_ASSIGN_OR_RETURN(const std::vector<SockAddr> where, ResolveAddress(staged, true));
+  if (bind(fd, where.front().get(), where.front().length) != 0) {
+    return ErrnoError("bind " + to_string(address), errno);
+  }
+  if (listen(fd, backlog) != 0 ||
+      (rename_into_place && rename(staged.path.c_str(), path.c_str()) != 0)) {
+    const int err = errno;
+    unlink(staged.path.c_str());
+    return ErrnoError("listen " + to_string(address), err);
+  }
+  return {};
 }
 
 }  // namespace
@@ -297,20 +333,19 @@ Result<Listener> Listener::Bind(const Address& address, int backlog) {
   if (!fd.valid()) {
     return ErrnoError("socket for " + to_string(address), errno);
   }
-  if (sa.family() == AF_INET || sa.family() == AF_INET6) {
-    const int one = 1;
-    setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  }
-  if (bind(fd.get(), sa.get(), sa.length) != 0) {
-    const int err = errno;
-    const bool retry = err == EADDRINUSE && address.family == Address::Family::kUnix &&
-                       IsStaleUnixSocket(sa, address.path);
-    if (!retry || unlink(address.path.c_str()) != 0 || bind(fd.get(), sa.get(), sa.length) != 0) {
-      return ErrnoError("bind " + to_string(address), retry ? errno : err);
+  if (address.family == Address::Family::kUnix) {
+    NA_TRY(BindUnix(fd.get(), sa, address, backlog));
+  } else {
+    if (sa.family() == AF_INET || sa.family() == AF_INET6) {
+      const int one = 1;
+      setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
     }
-  }
-  if (listen(fd.get(), backlog) != 0) {
-    return ErrnoError("listen " + to_string(address), errno);
+    if (bind(fd.get(), sa.get(), sa.length) != 0) {
+      return ErrnoError("bind " + to_string(address), errno);
+    }
+    if (listen(fd.get(), backlog) != 0) {
+      return ErrnoError("listen " + to_string(address), errno);
+    }
   }
   Address bound = address;
   SockAddr local;

@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 
 #include <chrono>
 #include <filesystem>
@@ -186,6 +187,8 @@ TEST(ListenerTest, UnixSocketFileIsRemovedAndStaleOnesReplaced) {
     Result<Listener> l = Listener::Bind(a);
     ASSERT_THAT(l, IsOk());
     EXPECT_TRUE(std::filesystem::exists(a.path));
+    // Bound under a temporary name and renamed into place: nothing else is left behind.
+    EXPECT_EQ(::nitro_attest::testing::CountEntries(dir.path().c_str()), 1u);
     // A second listener on a live socket must not steal it.
     EXPECT_THAT(Listener::Bind(a), HasCode(ErrorCode::kTransportError));
   }
@@ -203,6 +206,17 @@ TEST(ListenerTest, UnixSocketFileIsRemovedAndStaleOnesReplaced) {
   { std::FILE* fp = std::fopen(f.path.c_str(), "w"); ASSERT_NE(fp, nullptr); std::fclose(fp); }
   EXPECT_THAT(Listener::Bind(f), HasCode(ErrorCode::kTransportError));
   EXPECT_TRUE(std::filesystem::exists(f.path));
+}
+
+TEST(ListenerTest, LongUnixPathsBindInPlace) {
+  TempSocketDir dir;
+  Address a = dir.UnixAddress("");
+  a.path += std::string(sizeof(sockaddr_un::sun_path) - 1 - a.path.size(), 'x');  // the maximum
+  Result<Listener> l = Listener::Bind(a);
+  ASSERT_THAT(l, IsOk());
+  EXPECT_TRUE(std::filesystem::exists(a.path));
+  Result<Connection> c = Connect(a, Short());
+  EXPECT_THAT(c, IsOk());
 }
 
 TEST(ListenerTest, TcpPortZeroReportsTheChosenPort) {

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -19,16 +20,32 @@ struct Server::State {
   ServerOptions options;
   Handler handler;
   int listen_fd = -1;
-  // Written once at shutdown and never read: stays readable, so every poll on it wakes.
-  UniqueFd wake;
+  // Each is written once at shutdown and never read, so it stays readable and every poll on
+  // it wakes: `stop` ends accepting, `cancel` (after the grace period) every connection's wait.
+  UniqueFd stop, cancel;
   std::vector<std::thread> workers;
   std::mutex shutdown_mu;
   bool stopped = false;
+  std::mutex active_mu;
+  std::condition_variable idle;
+  size_t active = 0;
   std::atomic<uint64_t> accepted{0}, succeeded{0}, failed{0};
+
+  void Serve(Connection& conn) {
+    {
+      std::lock_guard<std::mutex> lock(active_mu);
+      ++active;
+    }
+    const Status st = handler(conn);
+    (st ? succeeded : failed).fetch_add(1, std::memory_order_relaxed);
+    std::lock_guard<std::mutex> lock(active_mu);
+    --active;
+    idle.notify_all();
+  }
 
   void Work() {
     while (true) {
-      pollfd fds[2] = {{wake.get(), POLLIN, 0}, {listen_fd, POLLIN, 0}};
+      pollfd fds[2] = {{stop.get(), POLLIN, 0}, {listen_fd, POLLIN, 0}};
       if (poll(fds, 2, -1) < 0) {
         if (errno == EINTR) {
           continue;
@@ -46,7 +63,7 @@ struct Server::State {
       if (!fd.valid()) {
         if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
           // Out of descriptors: back off instead of spinning on a readable listener.
-          pollfd w{wake.get(), POLLIN, 0};
+          pollfd w{stop.get(), POLLIN, 0};
           poll(&w, 1, 50);
         }
         continue;
@@ -54,10 +71,9 @@ struct Server::State {
       accepted.fetch_add(1, std::memory_order_relaxed);
       Connection conn =
           ChannelAccess::Make(std::move(fd), options.channel, DescribeSockAddr(peer.get(), peer.length));
-      ChannelAccess::SetCancelFd(conn, wake.get());
+      ChannelAccess::SetCancelFd(conn, cancel.get());
       conn.set_deadline(std::chrono::steady_clock::now() + options.connection_deadline);
-      const Status st = handler(conn);
-      (st ? succeeded : failed).fetch_add(1, std::memory_order_relaxed);
+      Serve(conn);
     }
   }
 };
@@ -76,8 +92,9 @@ Result<std::unique_ptr<Server>> Server::Start(Listener listener, const ServerOpt
   state->options = options;
   state->handler = std::move(handler);
   state->listen_fd = listener.fd_;
-  state->wake = UniqueFd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-  if (!state->wake.valid()) {
+  state->stop = UniqueFd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  state->cancel = UniqueFd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!state->stop.valid() || !state->cancel.valid()) {
     return ErrnoError("eventfd", errno);
   }
   State* s = state.get();
@@ -103,10 +120,15 @@ void Server::Shutdown() {
     return;
   }
   state_->stopped = true;
+  // An eventfd write of 1 fails only on counter overflow, which one write cannot cause.
   const uint64_t one = 1;
-  if (write(state_->wake.get(), &one, sizeof(one)) != sizeof(one)) {
-    // An eventfd write of 1 fails only on counter overflow, which one write cannot cause.
+  (void)!write(state_->stop.get(), &one, sizeof(one));
+  {
+    std::unique_lock<std::mutex> active_lock(state_->active_mu);
+    state_->idle.wait_for(active_lock, state_->options.shutdown_grace,
+                          [this] { return state_->active == 0; });
   }
+  (void)!write(state_->cancel.get(), &one, sizeof(one));
   for (std::thread& t : state_->workers) {
     if (t.joinable()) {
       t.join();

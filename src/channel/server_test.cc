@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <thread>
 #include <vector>
 
@@ -102,6 +103,7 @@ TEST_P(ServerTest, SilentClientsDoNotBlockOthers) {
   so.workers = 2;
   so.connection_deadline = milliseconds(60000);
   so.channel.io_timeout = milliseconds(60000);  // only the free worker can serve the others
+  so.shutdown_grace = milliseconds(0);
   Result<std::unique_ptr<Server>> server = Server::Start(*Listener::Bind(Where()), so, Echo);
   ASSERT_THAT(server, IsOk());
   Result<Connection> silent = Connect((*server)->address(), ClientOptions());
@@ -109,7 +111,7 @@ TEST_P(ServerTest, SilentClientsDoNotBlockOthers) {
   for (int i = 0; i < 5; ++i) {
     EXPECT_THAT(EchoOnce((*server)->address(), 1), IsOk());
   }
-  (*server)->Shutdown();  // also aborts the silent client's wait at once
+  (*server)->Shutdown();  // no grace: aborts the silent client's wait at once
   EXPECT_EQ((*server)->stats().failed, 1u);
 }
 
@@ -159,6 +161,47 @@ TEST_P(ServerTest, ShutdownIsIdempotentAndStopsAccepting) {
   (*server)->Shutdown();
   server->reset();
   EXPECT_THAT(EchoOnce(a, 5), HasCode(ErrorCode::kTransportError));
+}
+
+TEST_P(ServerTest, ShutdownLetsSessionsInProgressFinish) {
+  ServerOptions so;
+  so.workers = 1;
+  so.shutdown_grace = milliseconds(10000);
+  std::promise<void> started;
+  Result<std::unique_ptr<Server>> server =
+      Server::Start(*Listener::Bind(Where()), so, [&](Connection& c) -> Status {
+        started.set_value();
+        return Echo(c);
+      });
+  ASSERT_THAT(server, IsOk());
+  Result<Connection> c = Connect((*server)->address(), ClientOptions());
+  ASSERT_THAT(c, IsOk());
+  started.get_future().wait();
+  std::thread stopper([&] { (*server)->Shutdown(); });
+  // The session is in progress when shutdown begins; it still completes.
+  ASSERT_THAT(c->Send(Bytes{1, 2}), IsOk());
+  EXPECT_THAT(c->Receive(), IsOk());
+  stopper.join();
+  EXPECT_EQ((*server)->stats().succeeded, 1u);
+}
+
+TEST_P(ServerTest, ShutdownGraceIsBounded) {
+  ServerOptions so;
+  so.workers = 1;
+  so.shutdown_grace = milliseconds(100);
+  so.channel.io_timeout = milliseconds(60000);
+  std::promise<void> started;
+  Result<std::unique_ptr<Server>> server =
+      Server::Start(*Listener::Bind(Where()), so, [&](Connection& c) -> Status {
+        started.set_value();
+        return Echo(c);
+      });
+  ASSERT_THAT(server, IsOk());
+  Result<Connection> silent = Connect((*server)->address(), ClientOptions());
+  ASSERT_THAT(silent, IsOk());
+  started.get_future().wait();
+  (*server)->Shutdown();  // returns once the grace is over, not after the 60 s wait
+  EXPECT_EQ((*server)->stats().failed, 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Loopback, ServerTest, ::testing::Values("unix", "tcp"));

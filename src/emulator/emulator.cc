@@ -6,8 +6,8 @@
 #include <openssl/x509.h>
 
 #include <ctime>
-#include <new>
 #include <mutex>
+#include <new>
 #include <string_view>
 
 #include "nitro_attest/encoding.h"
@@ -21,7 +21,7 @@ namespace {
 
 using Clock = std::chrono::system_clock;
 
-constexpr uint16_t kMaxPcrs = 32;        // every real NSM (nsm-check.rs)
+constexpr uint16_t kMaxPcrs = 32;         // every real NSM (nsm-check.rs)
 constexpr uint16_t kBootLockedPcrs = 16;  // 0-15 belong to the Nitro system at start
 constexpr size_t kRandomSize = 256;       // one GetRandom's worth on a real NSM (spec §2.10)
 // nsm-lib copies module_id into a 100-byte, NUL-terminated buffer.
@@ -239,7 +239,8 @@ Result<std::unique_ptr<NsmEmulator>> NsmEmulator::Create(const NsmEmulatorOption
                         HexId(options.seed, "nitro-attest emulator enclave", 16));
     options.module_id = options.instance_id + "-enc" + hex;
   }
-  if (options.module_id.size() > kMaxModuleIdSize || options.instance_id.size() > kMaxModuleIdSize) {
+  if (options.module_id.size() > kMaxModuleIdSize ||
+      options.instance_id.size() > kMaxModuleIdSize) {
     return MakeError(ErrorCode::kInvalidArgument, "module_id and instance_id are at most 99 bytes");
   }
   auto state = std::make_shared<State>();
@@ -269,10 +270,10 @@ Result<std::unique_ptr<NsmEmulator>> NsmEmulator::Create(const NsmEmulatorOption
   for (uint16_t i = 0; i < kBootLockedPcrs; ++i) {
     pcrs[i].locked = true;
   }
-  return std::unique_ptr<NsmEmulator>(new NsmEmulator(std::move(state)));
+  return std::make_unique<NsmEmulator>(Key(), std::move(state));
 }
 
-NsmEmulator::NsmEmulator(std::shared_ptr<State> state) : state_(std::move(state)) {}
+NsmEmulator::NsmEmulator(Key, std::shared_ptr<State> state) : state_(std::move(state)) {}
 NsmEmulator::~NsmEmulator() = default;
 
 Result<Bytes> NsmEmulator::Call(std::span<const uint8_t> request) {
@@ -284,7 +285,7 @@ Result<Bytes> NsmEmulator::Call(std::span<const uint8_t> request) {
 }
 
 std::unique_ptr<NsmTransport> NsmEmulator::NewHandle() const {
-  return std::unique_ptr<NsmTransport>(new NsmEmulator(state_));
+  return std::make_unique<NsmEmulator>(Key(), state_);
 }
 
 Bytes NsmEmulator::RootDer() const {

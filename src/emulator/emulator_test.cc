@@ -10,6 +10,7 @@
 
 #include "nitro_attest/document.h"
 #include "nitro_attest/encoding.h"
+#include "nitro_attest/verify.h"
 #include "src/es384/es384.h"
 #include "src/nsm/wire.h"
 #include "src/ossl/ossl.h"
@@ -35,17 +36,22 @@ Bytes B(const Pcr48& p) { return Bytes(p.begin(), p.end()); }
 
 // Values computed independently with Python's hashlib (SHA-384(0^48 || data)).
 constexpr char kExtend010203FromZero[] =
-    "cb178fcd3f328244c05c6248723fd068b3a1dda878e1ab8be911098f199958add55d0c27f04826d27b44d949a650694e";
+    "cb178fcd3f328244c05c6248723fd068b3a1dda878e1ab8be911098f199958add55d0c27f04826d27b44d949a65069"
+    "4e";
 constexpr char kThenExtendAbc[] =
-    "6cc6fd72393ef37b4af864e22f9997909439f9a9cec58b47c5f6b6ae0ac053aa6b51d7c7801fc15debc507c42f3a9b95";
+    "6cc6fd72393ef37b4af864e22f9997909439f9a9cec58b47c5f6b6ae0ac053aa6b51d7c7801fc15debc507c42f3a9b"
+    "95";
 // PCR4 of real document V2 (spec §2.8): SHA-384(0^48 || "i-0f73a4b4cb74cc9f2").
 constexpr char kPcr4OfV2[] =
-    "9ab5a1aba055ee41ee254b9b251a58259b29fa1096859762744e9ac73b5869b25e51223854d9f86adbb37fe69f3e5d1c";
+    "9ab5a1aba055ee41ee254b9b251a58259b29fa1096859762744e9ac73b5869b25e51223854d9f86adbb37fe69f3e5d"
+    "1c";
 constexpr char kRole[] = "arn:aws:iam::123456789012:role/emulator";
 constexpr char kPcr3OfRole[] =
-    "45e94a4d63a0ec8be53729538d9f538d94009d6df0233d31b6d8b227489b4ca60daac4cdd14c11c7e37a37d2907aeba0";
+    "45e94a4d63a0ec8be53729538d9f538d94009d6df0233d31b6d8b227489b4ca60daac4cdd14c11c7e37a37d2907aeb"
+    "a0";
 constexpr char kDefaultPcr0[] =
-    "6825aaf33817d195f7e9f748824319576a6d29a5e6be95d64d51bcbde6f2f83259d4b445970b753b107f06068a22d458";
+    "6825aaf33817d195f7e9f748824319576a6d29a5e6be95d64d51bcbde6f2f83259d4b445970b753b107f06068a22d4"
+    "58";
 
 // A fixed, settable clock (2026-03-01T12:00:00.123Z).
 struct FakeClock {
@@ -146,8 +152,8 @@ TEST(EmulatorDefaultsTest, DefaultsAreNonZeroMeasurementsAndNoRole) {
   auto pcr8 = client.DescribePcr(8);
   ASSERT_THAT(pcr8, IsOk());
   EXPECT_EQ(pcr8->value, Bytes(48, 0));
-  EXPECT_TRUE(std::regex_match((*emulator)->module_id(),
-                               std::regex("i-[0-9a-f]{17}-enc[0-9a-f]{16}")));
+  EXPECT_TRUE(
+      std::regex_match((*emulator)->module_id(), std::regex("i-[0-9a-f]{17}-enc[0-9a-f]{16}")));
 }
 
 TEST_F(EmulatorTest, ExtendIsSha384OfOldAndData) {
@@ -238,7 +244,8 @@ TEST_F(EmulatorTest, MalformedRequestsGetTheNsmsErrors) {
   EXPECT_EQ(answer(nsm::EncodeRequest(nsm::ExtendPcrRequest{16, Bytes(4096, 1)})),
             NsmErrorCode::kInputTooLarge);
   // Text data is accepted like QEMU does.
-  EXPECT_EQ(answer(H("a169457874656e64504352a265696e646578106464617461636162" "63")),
+  EXPECT_EQ(answer(H("a169457874656e64504352a265696e646578106464617461636162"
+                     "63")),
             NsmErrorCode::kSuccess);
 }
 
@@ -273,10 +280,10 @@ TEST_F(EmulatorTest, AttestationHasAwsShape) {
   const uint8_t* p = doc->certificate.data();
   ossl::X509Ptr leaf(d2i_X509(nullptr, &p, static_cast<long>(doc->certificate.size())));
   ASSERT_NE(leaf, nullptr);
-  EXPECT_THAT(es384::VerifyRaw(X509_get0_pubkey(leaf.get()),
-                               BuildSigStructure(doc->protected_header, doc->payload),
-                               doc->signature),
-              IsOk());
+  EXPECT_THAT(
+      es384::VerifyRaw(X509_get0_pubkey(leaf.get()),
+                       BuildSigStructure(doc->protected_header, doc->payload), doc->signature),
+      IsOk());
 }
 
 TEST_F(EmulatorTest, AttestationCarriesNewlyLockedPcrs) {
@@ -321,6 +328,53 @@ TEST_F(EmulatorTest, LeafRotatesBeforeItExpiresAndRootStays) {
   EXPECT_EQ(later->timestamp_ms, first->timestamp_ms + (2 * 3600 + 30 * 60 + 40 * 86400) * 1000ull);
 }
 
+TEST_F(EmulatorTest, DocumentsVerifyUnderTheEmulatorRootOnly) {
+  AttestationRequest request;
+  request.nonce = Bytes{9, 9};
+  auto raw = client_->Attestation(request);
+  ASSERT_THAT(raw, IsOk());
+  const Bytes root = emulator_->RootDer();
+  VerifyOptions options;
+  options.root_der = root;
+  options.now = clock_.now;
+  options.nonce = Bytes{9, 9};
+  options.pcrs[0] = H(std::string(96, 'a'));  // the configured measurement
+  options.pcrs[3] = H(kPcr3OfRole);
+  options.pcrs[4] = H(kPcr4OfV2);
+  options.pcrs[8] = H(std::string(96, '8'));
+  EXPECT_THAT(Verify(*raw, options), IsOk());
+
+  VerifyOptions wrong_pcr = options;
+  wrong_pcr.pcrs[1] = Bytes(48, 0);
+  EXPECT_THAT(Verify(*raw, wrong_pcr), HasCode(ErrorCode::kPcrMismatch));
+
+  // The pinned AWS root (the default) never accepts an emulator document.
+  VerifyOptions aws;
+  aws.now = clock_.now;
+  EXPECT_THAT(Verify(*raw, aws), HasCode(ErrorCode::kUntrustedRoot));
+  // Nor does another emulator's root.
+  auto other = NsmEmulator::Create();
+  ASSERT_THAT(other, IsOk());
+  const Bytes other_root = (*other)->RootDer();
+  VerifyOptions foreign = options;
+  foreign.root_der = other_root;
+  EXPECT_THAT(Verify(*raw, foreign), HasCode(ErrorCode::kUntrustedRoot));
+}
+
+TEST_F(EmulatorTest, RotatedDocumentsStillVerify) {
+  const Bytes root = emulator_->RootDer();
+  for (const auto step :
+       {std::chrono::hours(0), std::chrono::hours(3), std::chrono::hours(24 * 40)}) {
+    clock_.now += step;
+    auto raw = client_->Attestation({});
+    ASSERT_THAT(raw, IsOk());
+    VerifyOptions options;
+    options.root_der = root;
+    options.now = clock_.now;
+    EXPECT_THAT(Verify(*raw, options), IsOk());
+  }
+}
+
 TEST(EmulatorOptionsTest, DefinitePayloadMap) {
   NsmEmulatorOptions options;
   options.indefinite_payload_map = false;
@@ -334,6 +388,10 @@ TEST(EmulatorOptionsTest, DefinitePayloadMap) {
   EXPECT_FALSE(doc->indefinite_payload_map);
   EXPECT_EQ(doc->payload[0], 0xa9);
   EXPECT_FALSE(doc->nonce || doc->user_data || doc->public_key);
+  const Bytes root = (*emulator)->RootDer();
+  VerifyOptions verify;
+  verify.root_der = root;
+  EXPECT_THAT(Verify(*raw, verify), IsOk());
 }
 
 TEST(EmulatorOptionsTest, SeedMakesIdsAndKeysReproducible) {
@@ -354,15 +412,13 @@ TEST(EmulatorOptionsTest, SeedMakesIdsAndKeysReproducible) {
     const uint8_t* p = der.data();
     ossl::X509Ptr x(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
     EXPECT_NE(x, nullptr);
-    return x == nullptr || X509_get0_pubkey(x.get()) == nullptr
-               ? Bytes{}
-               : [&] {
-                   unsigned char* buf = nullptr;
-                   const int n = i2d_PUBKEY(X509_get0_pubkey(x.get()), &buf);
-                   Bytes out(buf, buf + (n > 0 ? n : 0));
-                   OPENSSL_free(buf);
-                   return out;
-                 }();
+    return x == nullptr || X509_get0_pubkey(x.get()) == nullptr ? Bytes{} : [&] {
+      unsigned char* buf = nullptr;
+      const int n = i2d_PUBKEY(X509_get0_pubkey(x.get()), &buf);
+      Bytes out(buf, buf + (n > 0 ? n : 0));
+      OPENSSL_free(buf);
+      return out;
+    }();
   };
   EXPECT_EQ(root_key((*a)->RootDer()), root_key((*b)->RootDer()));
   EXPECT_NE(root_key((*a)->RootDer()), root_key((*c)->RootDer()));

@@ -15,7 +15,9 @@ namespace {
 
 int RealIoctl(int fd, unsigned long request, NsmRaw* raw) { return ::ioctl(fd, request, raw); }
 
-std::string ErrnoText(int err) { return std::string(std::strerror(err)) + " (errno " + std::to_string(err) + ")"; }
+std::string ErrnoText(int err) {
+  return std::string(std::strerror(err)) + " (errno " + std::to_string(err) + ")";
+}
 
 class DeviceTransport final : public NsmTransport {
  public:
@@ -66,8 +68,7 @@ Result<std::unique_ptr<NsmTransport>> OpenNsmDeviceWithIoctl(const std::string& 
   if (fd < 0) {
     return MakeError(ErrorCode::kDeviceError, "cannot open " + path + ": " + ErrnoText(errno));
   }
-  return std::unique_ptr<NsmTransport>(
-      std::make_unique<DeviceTransport>(UniqueFd(fd), ioctl_fn));
+  return std::unique_ptr<NsmTransport>(std::make_unique<DeviceTransport>(UniqueFd(fd), ioctl_fn));
 }
 
 }  // namespace nitro_attest::nsm

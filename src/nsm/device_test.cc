@@ -48,8 +48,8 @@ int FakeIoctl(int /*fd*/, unsigned long request, NsmRaw* raw) {
   if (!g_fake.reply.empty()) {
     std::memcpy(resp, g_fake.reply.data(), g_fake.reply.size());
   }
-  raw->response.len = g_fake.reported_len_override != 0 ? g_fake.reported_len_override
-                                                        : g_fake.reply.size();
+  raw->response.len =
+      g_fake.reported_len_override != 0 ? g_fake.reported_len_override : g_fake.reply.size();
   return 0;
 }
 

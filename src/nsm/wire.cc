@@ -13,12 +13,14 @@ namespace {
 constexpr cbor::Limits kNsmCborLimits{.max_depth = 4, .max_items = 256};
 
 constexpr NsmErrorCode kAllNsmErrors[] = {
-    NsmErrorCode::kSuccess,          NsmErrorCode::kInvalidArgument, NsmErrorCode::kInvalidIndex,
-    NsmErrorCode::kInvalidResponse,  NsmErrorCode::kReadOnlyIndex,   NsmErrorCode::kInvalidOperation,
-    NsmErrorCode::kBufferTooSmall,   NsmErrorCode::kInputTooLarge,   NsmErrorCode::kInternalError,
+    NsmErrorCode::kSuccess,         NsmErrorCode::kInvalidArgument, NsmErrorCode::kInvalidIndex,
+    NsmErrorCode::kInvalidResponse, NsmErrorCode::kReadOnlyIndex,   NsmErrorCode::kInvalidOperation,
+    NsmErrorCode::kBufferTooSmall,  NsmErrorCode::kInputTooLarge,   NsmErrorCode::kInternalError,
 };
 
-Error Protocol(std::string detail) { return MakeError(ErrorCode::kProtocolError, std::move(detail)); }
+Error Protocol(std::string detail) {
+  return MakeError(ErrorCode::kProtocolError, std::move(detail));
+}
 
 Error Answer(NsmErrorCode answer, std::string detail) {
   Error e = MakeError(ErrorCode::kProtocolError, std::move(detail));

@@ -39,8 +39,7 @@ struct DescribeNsmRequest {};
 struct GetRandomRequest {};
 
 using Request = std::variant<AttestationRequest, DescribePcrRequest, ExtendPcrRequest,
-                             LockPcrRequest, LockPcrsRequest, DescribeNsmRequest,
-                             GetRandomRequest>;
+                             LockPcrRequest, LockPcrsRequest, DescribeNsmRequest, GetRandomRequest>;
 
 // Responses (nsm-api `enum Response`). DescribePCR answers a PcrState and DescribeNSM an
 // NsmDescription (nsm.h); the Error variant is the bare NsmErrorCode.

@@ -44,8 +44,7 @@ TEST(WireRequestTest, LockPcr) {
 }
 
 TEST(WireRequestTest, LockPcrs) {
-  EXPECT_EQ(EncodeRequest(LockPcrsRequest{32}),
-            H("a1 68 4c6f636b50435273 a1 65 72616e6765 18 20"));
+  EXPECT_EQ(EncodeRequest(LockPcrsRequest{32}), H("a1 68 4c6f636b50435273 a1 65 72616e6765 18 20"));
 }
 
 TEST(WireRequestTest, DescribeNsm) {
@@ -87,8 +86,8 @@ TEST(WireRequestTest, U16IndexUsesShortestForm) {
 // ---- Responses: spec §2.3, §2.6, byte for byte ----
 
 TEST(WireResponseTest, DescribePcr) {
-  const Bytes wire = Cat(H("a1 6b 4465736372696265504352 a2 64 6c6f636b f5 64 64617461 58 30"),
-                         Repeat(0xab, 48));
+  const Bytes wire =
+      Cat(H("a1 6b 4465736372696265504352 a2 64 6c6f636b f5 64 64617461 58 30"), Repeat(0xab, 48));
   EXPECT_EQ(wire.size(), 75u);
   EXPECT_EQ(EncodeResponse(PcrState{true, Repeat(0xab, 48)}), wire);
   auto r = DecodeResponse(wire);
@@ -158,15 +157,16 @@ TEST(WireResponseTest, DescribeNsm) {
 
 TEST(WireResponseTest, DescribeNsmInQemuKeyOrder) {
   // QEMU: digest, max_pcrs, module_id, locked_pcrs, version_major/minor/patch (spec §2.6).
-  const Bytes wire = H(
-      "a1 6b 44657363726962654e534d a7"
-      " 66 646967657374 66 534841333834"
-      " 68 6d61785f70637273 18 20"
-      " 69 6d6f64756c655f6964 6e 692d3132333" "42d656e6335363738"
-      " 6b 6c6f636b65645f70637273 82 00 01"
-      " 6d 76657273696f6e5f6d616a6f72 01"
-      " 6d 76657273696f6e5f6d696e6f72 00"
-      " 6d 76657273696f6e5f7061746368 00");
+  const Bytes wire =
+      H("a1 6b 44657363726962654e534d a7"
+        " 66 646967657374 66 534841333834"
+        " 68 6d61785f70637273 18 20"
+        " 69 6d6f64756c655f6964 6e 692d3132333"
+        "42d656e6335363738"
+        " 6b 6c6f636b65645f70637273 82 00 01"
+        " 6d 76657273696f6e5f6d616a6f72 01"
+        " 6d 76657273696f6e5f6d696e6f72 00"
+        " 6d 76657273696f6e5f7061746368 00");
   auto r = DecodeResponse(wire);
   ASSERT_THAT(r, IsOk());
   const auto& d = std::get<NsmDescription>(*r);
@@ -229,23 +229,23 @@ TEST(WireResponseTest, EveryErrorName) {
 TEST(WireResponseTest, RejectsMalformedResponses) {
   const std::string pcr48(96, 'a');
   const std::string bad[] = {
-      "",                                                     // nothing
-      "a1 65 4572726f72 63 466f6f",                           // unknown error name "Foo"
-      "a1 65 4572726f72 01",                                  // error not a name
-      "63 466f6f",                                            // unknown unit variant
-      "a2 67 4c6f636b504352 f6 68 4c6f636b50435273 f6",       // two variants
-      "bf 69 457874656e64504352 a1 64 64617461 41 00 ff",     // indefinite outer map
-      "a1 69 457874656e64504352 a1 64 64617461 41 00",        // PCR of 1 byte
-      "a1 69 457874656e64504352 a1 64 6c6f636b f5",           // data missing
-      "a1 69 457874656e64504352 f6",                          // body not a map
+      "",                                                          // nothing
+      "a1 65 4572726f72 63 466f6f",                                // unknown error name "Foo"
+      "a1 65 4572726f72 01",                                       // error not a name
+      "63 466f6f",                                                 // unknown unit variant
+      "a2 67 4c6f636b504352 f6 68 4c6f636b50435273 f6",            // two variants
+      "bf 69 457874656e64504352 a1 64 64617461 41 00 ff",          // indefinite outer map
+      "a1 69 457874656e64504352 a1 64 64617461 41 00",             // PCR of 1 byte
+      "a1 69 457874656e64504352 a1 64 6c6f636b f5",                // data missing
+      "a1 69 457874656e64504352 f6",                               // body not a map
       "a1 6b 4465736372696265504352 a1 64 64617461 5830" + pcr48,  // lock missing
       "a1 6b 4465736372696265504352 a2 64 6c6f636b 01 64 64617461 5830" + pcr48,  // lock int
-      "a1 69 47657452616e646f6d a1 66 72616e646f6d 40",       // empty random
+      "a1 69 47657452616e646f6d a1 66 72616e646f6d 40",                           // empty random
       "a1 69 47657452616e646f6d a1 66 72616e646f6d 83 01 02 03",  // random as int array
-      "a1 6b 4174746573746174696f6e a1 68 646f63756d656e74 40",    // empty document
-      "a1 63 466f6f a0",                                      // unknown struct variant
-      "67 4c6f636b504352 00",                                 // trailing byte
-      "a1 65 4572726f72 6c 496e76616c6964496e646578 00",      // trailing byte
+      "a1 6b 4174746573746174696f6e a1 68 646f63756d656e74 40",   // empty document
+      "a1 63 466f6f a0",                                          // unknown struct variant
+      "67 4c6f636b504352 00",                                     // trailing byte
+      "a1 65 4572726f72 6c 496e76616c6964496e646578 00",          // trailing byte
   };
   for (const std::string& hex : bad) {
     SCOPED_TRACE(hex);
@@ -260,17 +260,18 @@ TEST(WireResponseTest, RejectsDescribeNsmWithBadFields) {
   d.digest = "MD5";
   EXPECT_THAT(DecodeResponse(EncodeResponse(d)), HasCode(ErrorCode::kProtocolError));
   // max_pcrs 0x10000 does not fit u16.
-  const Bytes big = H(
-      "a1 6b 44657363726962654e534d a7"
-      " 6d 76657273696f6e5f6d616a6f72 01 6d 76657273696f6e5f6d696e6f72 00"
-      " 6d 76657273696f6e5f7061746368 00 69 6d6f64756c655f6964 61 69"
-      " 68 6d61785f70637273 1a 00010000 6b 6c6f636b65645f70637273 80 66 646967657374 66 534841333834");
+  const Bytes big =
+      H("a1 6b 44657363726962654e534d a7"
+        " 6d 76657273696f6e5f6d616a6f72 01 6d 76657273696f6e5f6d696e6f72 00"
+        " 6d 76657273696f6e5f7061746368 00 69 6d6f64756c655f6964 61 69"
+        " 68 6d61785f70637273 1a 00010000 6b 6c6f636b65645f70637273 80 66 646967657374 66 "
+        "534841333834");
   EXPECT_THAT(DecodeResponse(big), HasCode(ErrorCode::kProtocolError));
 }
 
 TEST(WireResponseTest, IgnoresUnknownFieldsLikeSerde) {
-  const Bytes wire = Cat(H("a1 69 457874656e64504352 a2 65 6578747261 f6 64 64617461 58 30"),
-                         Repeat(0x22, 48));
+  const Bytes wire =
+      Cat(H("a1 69 457874656e64504352 a2 65 6578747261 f6 64 64617461 58 30"), Repeat(0x22, 48));
   auto r = DecodeResponse(wire);
   ASSERT_THAT(r, IsOk());
   EXPECT_EQ(std::get<ExtendPcrResponse>(*r).data, Repeat(0x22, 48));
@@ -322,18 +323,18 @@ TEST(WireRequestDecodeTest, AcceptsWhatOtherClientsSend) {
 
 TEST(WireRequestDecodeTest, AnswersInvalidOperationForGarbage) {
   const char* bad[] = {
-      "",                                                // empty
-      "ff",                                              // not CBOR
-      "63 466f6f",                                       // unknown unit request
-      "a1 63 466f6f a0",                                 // unknown struct request
-      "6b 4174746573746174696f6e",                       // Attestation as a unit
-      "a1 67 4c6f636b504352 a0",                         // index missing
-      "a1 67 4c6f636b504352 a1 65 696e646578 20",        // index negative (-1)
-      "a1 67 4c6f636b504352 a1 65 696e646578 1a00010000",  // index beyond u16
-      "a1 69 457874656e64504352 a1 65 696e646578 10",    // data missing
+      "",                                                             // empty
+      "ff",                                                           // not CBOR
+      "63 466f6f",                                                    // unknown unit request
+      "a1 63 466f6f a0",                                              // unknown struct request
+      "6b 4174746573746174696f6e",                                    // Attestation as a unit
+      "a1 67 4c6f636b504352 a0",                                      // index missing
+      "a1 67 4c6f636b504352 a1 65 696e646578 20",                     // index negative (-1)
+      "a1 67 4c6f636b504352 a1 65 696e646578 1a00010000",             // index beyond u16
+      "a1 69 457874656e64504352 a1 65 696e646578 10",                 // data missing
       "a1 69 457874656e64504352 a2 65 696e646578 10 64 64617461 01",  // data an int
-      "a1 6b 4174746573746174696f6e a1 65 6e6f6e6365 01",  // nonce an int
-      "a1 67 4c6f636b504352 f6",                         // body not a map
+      "a1 6b 4174746573746174696f6e a1 65 6e6f6e6365 01",             // nonce an int
+      "a1 67 4c6f636b504352 f6",                                      // body not a map
   };
   for (const char* hex : bad) {
     SCOPED_TRACE(hex);

@@ -99,11 +99,15 @@ Result<Clock::time_point> ToTimePoint(const ASN1_TIME* t, int index) {
   return Clock::from_time_t(timegm(&tm));
 }
 
-Status CheckValidity(const Cert& c, Clock::time_point at) {
+// CheckValidity checks `at` against c's validity and narrows [*from, *to] to it.
+Status CheckValidity(const Cert& c, Clock::time_point at, Clock::time_point* from,
+                     Clock::time_point* to) {
   NA_ASSIGN_OR_RETURN(const Clock::time_point not_before,
                       ToTimePoint(X509_get0_notBefore(c.x509.get()), c.index));
   NA_ASSIGN_OR_RETURN(const Clock::time_point not_after,
                       ToTimePoint(X509_get0_notAfter(c.x509.get()), c.index));
+  *from = std::max(*from, not_before);
+  *to = std::min(*to, not_after);
   if (at < not_before) {
     return CertError(ErrorCode::kCertificateNotYetValid, "certificate not yet valid", c.index);
   }
@@ -236,6 +240,8 @@ Result<VerifiedChain> VerifyChain(std::span<const uint8_t> leaf_der,
     NA_TRY(CheckAlgorithms(c));
   }
 
+  Clock::time_point valid_from = Clock::time_point::min();
+  Clock::time_point valid_to = Clock::time_point::max();
   for (size_t i = 0; i < path.size(); ++i) {
     const Cert& c = path[i];
     const bool is_leaf = i + 1 == path.size();
@@ -244,7 +250,7 @@ Result<VerifiedChain> VerifyChain(std::span<const uint8_t> leaf_der,
     // CAs strictly between this certificate and the leaf.
     const size_t cas_below = is_leaf ? 0 : path.size() - i - 2;
     NA_TRY(CheckProfile(c, !is_leaf, cas_below));
-    NA_TRY(CheckValidity(c, at));
+    NA_TRY(CheckValidity(c, at, &valid_from, &valid_to));
   }
 
   X509* leaf_x = path.back().x509.get();
@@ -256,6 +262,8 @@ Result<VerifiedChain> VerifyChain(std::span<const uint8_t> leaf_der,
   NA_ASSIGN_OR_RETURN(out.leaf_subject, SubjectRfc2253(leaf_x));
   NA_ASSIGN_OR_RETURN(out.leaf_not_before, ToTimePoint(X509_get0_notBefore(leaf_x), 0));
   NA_ASSIGN_OR_RETURN(out.leaf_not_after, ToTimePoint(X509_get0_notAfter(leaf_x), 0));
+  out.valid_from = valid_from;
+  out.valid_to = valid_to;
   return out;
 }
 

@@ -20,6 +20,9 @@ struct VerifiedChain {
   ossl::EvpPkeyPtr leaf_key;  // the leaf's P-384 public key, for the COSE signature
   std::string leaf_subject;   // RFC 2253
   std::chrono::system_clock::time_point leaf_not_before, leaf_not_after;
+  // The intersection of every certificate's validity period (root included): the chain
+  // verifies at exactly the times inside it, the only input of the verdict that varies.
+  std::chrono::system_clock::time_point valid_from, valid_to;
 };
 
 // VerifyChain verifies the path leaf <- cabundle[n-1] <- ... <- cabundle[1] <- cabundle[0] at

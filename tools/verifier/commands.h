@@ -11,6 +11,8 @@ namespace nitro_attest::cli {
 
 void AddVerifyCommand(CLI::App& app, int* result);
 void AddInspectCommand(CLI::App& app, int* result);
+// AddFetchCommand: `verifier fetch`, the parent side of the challenge protocol (fetch.cc).
+void AddFetchCommand(CLI::App& app, int* result);
 
 }  // namespace nitro_attest::cli
 

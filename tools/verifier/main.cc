@@ -10,5 +10,6 @@ int main(int argc, char** argv) {
   int result = nitro_attest::cli::kExitOk;
   nitro_attest::cli::AddVerifyCommand(app, &result);
   nitro_attest::cli::AddInspectCommand(app, &result);
+  nitro_attest::cli::AddFetchCommand(app, &result);
   return nitro_attest::cli::Run(app, argc, argv, result);
 }

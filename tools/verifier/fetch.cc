@@ -1,0 +1,159 @@
+// Copyright 2026 The nitro-attest Authors. SPDX-License-Identifier: Apache-2.0
+//
+// `verifier fetch`: the parent's side of the challenge protocol (protocol.h) from the command
+// line. Connects to an enclave, challenges it with a fresh nonce, verifies the document with
+// the same policy options as `verify`, and only then seals a secret to the attested key.
+#include <openssl/evp.h>
+
+#include <iostream>
+#include <memory>
+
+#include "nitro_attest/channel.h"
+#include "nitro_attest/encoding.h"
+#include "nitro_attest/protocol.h"
+#include "nitro_attest/verify.h"
+#include "tools/common/cli.h"
+#include "tools/common/policy.h"
+#include "tools/common/report.h"
+#include "tools/verifier/commands.h"
+
+namespace nitro_attest::cli {
+namespace {
+
+struct FetchArgs {
+  std::string connect;
+  PolicyFlags policy;
+  std::string send_secret;
+  std::string save_document;
+  int64_t timeout_ms = 10000;
+  bool json = false;
+};
+
+Error Usage(const std::string& detail) { return MakeError(ErrorCode::kInvalidArgument, detail); }
+
+int Fail(const Error& e) {
+  PrintError("verifier fetch", e);
+  return ExitCodeFor(e);
+}
+
+int RunFetch(const FetchArgs& args) {
+  if (!args.policy.nonce.empty()) {
+    return Fail(Usage("--nonce: fetch sends its own fresh random nonce and checks it"));
+  }
+  if (!args.policy.public_key.empty()) {
+    return Fail(Usage("--public-key: the document carries the enclave's session key"));
+  }
+  if (args.timeout_ms <= 0 || args.timeout_ms > 600000) {
+    return Fail(Usage("--timeout must be 1..600000 ms"));
+  }
+  Result<Address> address = ParseAddress(args.connect);
+  if (!address) {
+    return Fail(address.error());
+  }
+  Bytes root;
+  Result<VerifyOptions> policy = BuildVerifyOptions(args.policy, &root);
+  if (!policy) {
+    return Fail(policy.error());
+  }
+  ChallengeOptions options;
+  options.policy = std::move(*policy);
+  options.user_data = options.policy.user_data;  // sent in the challenge, required back
+  if (!args.send_secret.empty()) {
+    Result<Bytes> secret = ReadInput(args.send_secret, kMaxSecretSize);
+    if (!secret) {
+      return Fail(secret.error());
+    }
+    if (secret->empty()) {
+      return Fail(Usage("--send-secret: the file is empty"));
+    }
+    options.secret = std::move(*secret);
+  }
+  VerifyTrace trace;
+  Bytes document;
+  options.trace = &trace;
+  options.received_document = &document;
+
+  ChannelOptions channel;
+  channel.connect_timeout = std::chrono::milliseconds(args.timeout_ms);
+  channel.io_timeout = std::chrono::milliseconds(args.timeout_ms);
+  Result<Connection> conn = Connect(*address, channel);
+  if (!conn) {
+    return Fail(conn.error());
+  }
+  // The whole session is bounded too: a peer that drips bytes cannot hold the parent longer.
+  conn->set_deadline(std::chrono::steady_clock::now() + std::chrono::milliseconds(args.timeout_ms));
+  Result<ChallengeResult> result = RunChallenge(*conn, options);
+  if (!args.save_document.empty() && !document.empty()) {
+    // Saved whatever the verdict: it is the evidence of what the enclave answered.
+    if (Status st = WriteOutput(args.save_document, document); !st) {
+      PrintError("verifier fetch", st.error());
+    }
+  }
+
+  const bool verified = result.has_value();
+  if (args.json) {
+    Result<VerifiedDocument> verdict =
+        verified ? Result<VerifiedDocument>(result->verified) : Result<VerifiedDocument>(result.error());
+    nlohmann::json j = VerdictJson(document, verdict, trace);
+    nlohmann::json session;
+    session["connect"] = to_string(*address);
+    session["document_received"] = !document.empty();
+    session["secret_sent"] = verified && options.secret.has_value();
+    session["secret_acknowledged"] = verified && result->secret_acknowledged;
+    if (verified) {
+      session["nonce"] = HexEncode(result->nonce);
+      session["enclave_public_key"] = HexEncode(result->enclave_public_key);
+    }
+    j["session"] = session;
+    std::cout << j.dump(2) << "\n";
+  } else if (verified) {
+    std::cout << "VERIFIED: " << to_string(*address) << " answered a fresh challenge (nonce "
+              << HexEncode(result->nonce) << ") with a document that passed every check (";
+    for (size_t i = 0; i < trace.passed.size(); ++i) {
+      std::cout << (i ? ", " : "") << trace.passed[i];
+    }
+    std::cout << ")\n";
+    PrintDocumentText(std::cout, result->verified.document());
+    if (options.secret) {
+      uint8_t digest[32] = {};
+      EVP_Digest(options.secret->data(), options.secret->size(), digest, nullptr, EVP_sha256(),
+                 nullptr);
+      std::cout << "SECRET DELIVERED: " << options.secret->size()
+                << " bytes sealed to the attested session key (SHA-256 " << HexEncode(digest)
+                << "); the enclave proved it opened them\n";
+    }
+  }
+  if (!verified) {
+    PrintError(document.empty() ? "FAILED" : "REJECTED", result.error());
+    if (!document.empty() && options.secret) {
+      std::cerr << "No secret was sent.\n";
+    }
+    return ExitCodeFor(result.error());
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddFetchCommand(CLI::App& app, int* result) {
+  auto args = std::make_shared<FetchArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "fetch",
+      "Challenge an enclave (enclave_app serve) with a fresh nonce, verify its document like "
+      "`verify`, then optionally deliver a secret only it can open. Exit 0 verified (and the "
+      "secret acknowledged), 1 rejected, 2 usage, I/O or transport error.");
+  cmd->add_option("--connect", args->connect, "vsock:CID:PORT, unix:PATH or tcp:HOST:PORT")
+      ->required();
+  AddPolicyOptions(cmd, &args->policy);
+  cmd->add_option("--send-secret", args->send_secret,
+                  "File whose bytes (1..16384) are sealed to the attested key after verification");
+  cmd->add_option("--save-document", args->save_document,
+                  "Write the document as received (verified or not) to this file");
+  cmd->add_option("--timeout", args->timeout_ms,
+                  "Bound in ms on connecting, on each wait and on the whole session")
+      ->capture_default_str();
+  cmd->add_flag("--json", args->json, "Print one JSON object with the verdict and the session");
+  cmd->callback([args, result] { *result = RunFetch(*args); });
+}
+
+}  // namespace nitro_attest::cli

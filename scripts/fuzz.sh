@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(cbor document nsm_response nsm_request channel encoding)
+[ ${#targets[@]} -eq 0 ] && targets=(cbor document document_parse nsm_response nsm_request channel encoding)
 
 scripts/deps.sh build fuzz
 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
@@ -25,11 +25,12 @@ status=0
 summary=()
 for t in "${targets[@]}"; do
   corpus="$work/$t"
+  seeds="fuzz/corpus/${t%_parse}"  # document_parse shares document's seeds
   mkdir -p "$corpus" "build-fuzz/findings/$t"
   # Real documents seed the parsers that see them (document) and the text/CBOR layers.
   if [ -d "$shared/real" ]; then
     case "$t" in
-      document|cbor) cp "$shared"/real/*.cbor "$shared"/negative/*.cbor "$corpus"/ 2>/dev/null || true ;;
+      document|document_parse|cbor) cp "$shared"/real/*.cbor "$shared"/negative/*.cbor "$corpus"/ 2>/dev/null || true ;;
       encoding) for f in "$shared"/real/*.cbor; do base64 -w0 "$f" >"$corpus/$(basename "$f").b64"; done ;;
     esac
   fi
@@ -39,7 +40,7 @@ for t in "${targets[@]}"; do
   if ! ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
       "build-fuzz/${t}_fuzzer" -max_total_time="$seconds" -max_len=20000 -timeout=10 \
       -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="build-fuzz/findings/$t/" \
-      "$corpus" "fuzz/corpus/$t" >"$log" 2>&1; then
+      "$corpus" "$seeds" >"$log" 2>&1; then
     echo "   FINDING: see $log and build-fuzz/findings/$t/"
     status=1
   fi

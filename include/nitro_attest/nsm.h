@@ -64,7 +64,9 @@ struct NsmDescription {
 
 // NsmClient speaks the NSM API through a transport. Every call returns kNsmError (with
 // Error::nsm_error set) when the NSM answers Error, and kProtocolError for a response that is
-// malformed or of the wrong variant. Not thread-safe; one request at a time, like the device.
+// malformed or of the wrong variant. A request that would exceed kNsmRequestMaxSize is refused
+// before it is sent: kInvalidArgument with nsm_error = kInputTooLarge. Not thread-safe; one
+// request at a time, like the device.
 class NsmClient {
  public:
   explicit NsmClient(std::unique_ptr<NsmTransport> transport);

@@ -57,8 +57,8 @@ struct ChallengeOptions {
 // ChallengeResult is a completed session.
 struct ChallengeResult {
   VerifiedDocument verified;
-  Bytes document;  // raw COSE_Sign1 bytes as received
-  Bytes nonce;     // the nonce this session sent
+  Bytes document;            // raw COSE_Sign1 bytes as received
+  Bytes nonce;               // the nonce this session sent
   Bytes enclave_public_key;  // the attested ephemeral key, DER SubjectPublicKeyInfo
   // The enclave proved it opened the secret (always false when none was sent).
   bool secret_acknowledged = false;

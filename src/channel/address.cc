@@ -38,8 +38,7 @@ bool ParseNumber(std::string_view s, uint64_t max, uint64_t* out) {
 }
 
 Error Invalid(std::string_view text, const std::string& why) {
-  return MakeError(ErrorCode::kInvalidArgument,
-                   "address \"" + std::string(text) + "\": " + why);
+  return MakeError(ErrorCode::kInvalidArgument, "address \"" + std::string(text) + "\": " + why);
 }
 
 constexpr size_t kMaxUnixPath = sizeof(sockaddr_un::sun_path) - 1;  // room for the NUL
@@ -126,8 +125,8 @@ std::string to_string(const Address& a) {
     case Address::Family::kUnix:
       return "unix:" + a.path;
     case Address::Family::kVsock:
-      return "vsock:" + (a.cid == kVsockCidAny ? std::string("any") : std::to_string(a.cid)) +
-             ":" + std::to_string(a.port);
+      return "vsock:" + (a.cid == kVsockCidAny ? std::string("any") : std::to_string(a.cid)) + ":" +
+             std::to_string(a.port);
     case Address::Family::kTcp:
       if (a.host.find(':') != std::string::npos) {
         return "tcp:[" + a.host + "]:" + std::to_string(a.port);

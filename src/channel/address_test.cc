@@ -82,16 +82,17 @@ TEST(AddressTest, ParsesTcp) {
 }
 
 TEST(AddressTest, RejectsBadTcp) {
-  for (const char* bad : {"tcp:", "tcp:127.0.0.1", "tcp::80", "tcp:::1:80", "tcp:[::1:80",
-                          "tcp:[zz]:80", "tcp:[]:80", "tcp:127.0.0.1:65536", "tcp:host:-1",
-                          "tcp:ho st:80", "tcp:a/b:80", "udp:1.2.3.4:5", "vsock3:5", "nothing",
-                          ""}) {
+  for (const char* bad :
+       {"tcp:", "tcp:127.0.0.1", "tcp::80", "tcp:::1:80", "tcp:[::1:80", "tcp:[zz]:80", "tcp:[]:80",
+        "tcp:127.0.0.1:65536", "tcp:host:-1", "tcp:ho st:80", "tcp:a/b:80", "udp:1.2.3.4:5",
+        "vsock3:5", "nothing", ""}) {
     EXPECT_THAT(ParseAddress(bad), HasCode(ErrorCode::kInvalidArgument)) << bad;
   }
 }
 
 TEST(AddressTest, ResolvesVsockToSockaddrVm) {
-  const Result<std::vector<SockAddr>> r = ResolveAddress(*ParseAddress("vsock:3:4294967295"), false);
+  const Result<std::vector<SockAddr>> r =
+      ResolveAddress(*ParseAddress("vsock:3:4294967295"), false);
   ASSERT_THAT(r, IsOk());
   ASSERT_EQ(r->size(), 1u);
   const SockAddr& s = r->front();

@@ -96,8 +96,9 @@ Status BindUnix(int fd, const SockAddr& sa, const Address& address, int backlog)
   struct stat st {};
   if (lstat(path.c_str(), &st) == 0) {
     if (!S_ISSOCK(st.st_mode)) {
-      return MakeError(ErrorCode::kTransportError,
-                       "bind " + to_string(address) + ": a file that is not a socket is in the way");
+      return MakeError(
+          ErrorCode::kTransportError,
+          "bind " + to_string(address) + ": a file that is not a socket is in the way");
     }
     if (!IsStaleUnixSocket(sa, path)) {
       return ErrnoError("bind " + to_string(address), EADDRINUSE);
@@ -182,9 +183,9 @@ Status Connection::Wait(short events, const char* what) {
       if (deadline_ && Clock::now() >= *deadline_) {
         continue;  // reported as the deadline above
       }
-      return MakeError(ErrorCode::kTransportError,
-                       std::string(what) + ": timed out after " +
-                           std::to_string(options_.io_timeout.count()) + " ms");
+      return MakeError(ErrorCode::kTransportError, std::string(what) + ": timed out after " +
+                                                       std::to_string(options_.io_timeout.count()) +
+                                                       " ms");
     }
     return {};  // readable, writable, hung up or failed: the next call says which
   }
@@ -205,9 +206,9 @@ Status Connection::ReadExact(std::span<uint8_t> out, bool at_frame_start) {
       if (at_frame_start && got == 0) {
         return MakeError(ErrorCode::kTransportError, "peer closed the connection");
       }
-      return MakeError(ErrorCode::kTransportError,
-                       "truncated frame: peer closed after " + std::to_string(got) + " of " +
-                           std::to_string(out.size()) + " bytes");
+      return MakeError(ErrorCode::kTransportError, "truncated frame: peer closed after " +
+                                                       std::to_string(got) + " of " +
+                                                       std::to_string(out.size()) + " bytes");
     }
     const int err = errno;
     if (err == EINTR) {
@@ -228,7 +229,8 @@ Status Connection::WriteAll(std::span<const uint8_t> data) {
   size_t sent = 0;
   while (sent < data.size()) {
     // MSG_NOSIGNAL: a peer that hung up yields EPIPE here, never SIGPIPE.
-    const ssize_t r = send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+    const ssize_t r =
+        send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (r >= 0) {
       sent += static_cast<size_t>(r);
       continue;
@@ -247,9 +249,9 @@ Status Connection::WriteAll(std::span<const uint8_t> data) {
 
 Status Connection::Send(std::span<const uint8_t> message) {
   if (message.empty() || message.size() > options_.max_frame_size) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "message of " + std::to_string(message.size()) + " bytes outside 1.." +
-                         std::to_string(options_.max_frame_size));
+    return MakeError(ErrorCode::kInvalidArgument, "message of " + std::to_string(message.size()) +
+                                                      " bytes outside 1.." +
+                                                      std::to_string(options_.max_frame_size));
   }
   Bytes frame;
   frame.reserve(kHeaderSize + message.size());
@@ -272,9 +274,9 @@ Result<Bytes> Connection::Receive() {
   }
   if (n > options_.max_frame_size) {
     // Refused before reading or buffering any of it.
-    return MakeError(ErrorCode::kTransportError,
-                     "frame of " + std::to_string(n) + " bytes exceeds the cap of " +
-                         std::to_string(options_.max_frame_size));
+    return MakeError(ErrorCode::kTransportError, "frame of " + std::to_string(n) +
+                                                     " bytes exceeds the cap of " +
+                                                     std::to_string(options_.max_frame_size));
   }
   Bytes body(n);
   NA_TRY(ReadExact(body, /*at_frame_start=*/false));
@@ -369,8 +371,7 @@ Result<Connection> Listener::Accept(milliseconds timeout, const ChannelOptions& 
     UniqueFd fd(accept4(fd_, reinterpret_cast<sockaddr*>(&peer.storage), &peer.length,
                         SOCK_CLOEXEC | SOCK_NONBLOCK));
     if (fd.valid()) {
-      return ChannelAccess::Make(std::move(fd), options,
-                                 DescribeSockAddr(peer.get(), peer.length));
+      return ChannelAccess::Make(std::move(fd), options, DescribeSockAddr(peer.get(), peer.length));
     }
     const int err = errno;
     if (err != EAGAIN && err != EWOULDBLOCK && err != EINTR && err != ECONNABORTED) {

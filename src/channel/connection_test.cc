@@ -203,7 +203,11 @@ TEST(ListenerTest, UnixSocketFileIsRemovedAndStaleOnesReplaced) {
   EXPECT_THAT(Listener::Bind(a), IsOk());
   // A regular file in the way is never removed.
   const Address f = dir.UnixAddress("file");
-  { std::FILE* fp = std::fopen(f.path.c_str(), "w"); ASSERT_NE(fp, nullptr); std::fclose(fp); }
+  {
+    std::FILE* fp = std::fopen(f.path.c_str(), "w");
+    ASSERT_NE(fp, nullptr);
+    std::fclose(fp);
+  }
   EXPECT_THAT(Listener::Bind(f), HasCode(ErrorCode::kTransportError));
   EXPECT_TRUE(std::filesystem::exists(f.path));
 }

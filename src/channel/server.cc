@@ -69,8 +69,8 @@ struct Server::State {
         continue;
       }
       accepted.fetch_add(1, std::memory_order_relaxed);
-      Connection conn =
-          ChannelAccess::Make(std::move(fd), options.channel, DescribeSockAddr(peer.get(), peer.length));
+      Connection conn = ChannelAccess::Make(std::move(fd), options.channel,
+                                            DescribeSockAddr(peer.get(), peer.length));
       ChannelAccess::SetCancelFd(conn, cancel.get());
       conn.set_deadline(std::chrono::steady_clock::now() + options.connection_deadline);
       Serve(conn);

@@ -29,11 +29,12 @@ using Asn1OctetStringPtr =
     std::unique_ptr<ASN1_OCTET_STRING, ossl::Deleter<ASN1_OCTET_STRING_free>>;
 using AuthorityKeyidPtr = std::unique_ptr<AUTHORITY_KEYID, ossl::Deleter<AUTHORITY_KEYID_free>>;
 
-// Lifetimes of the real chain's levels (spec §3.6).
-constexpr int kRootLifetimeYears = 30;
 // The AWS Nitro Enclaves root G1's validity, used for a seeded root.
 constexpr TimePoint kSeededRootNotBefore{std::chrono::seconds(1572269285)};  // 2019-10-28 13:28:05
 constexpr TimePoint kSeededRootNotAfter{std::chrono::seconds(2519044085)};   // 2049-10-28 14:28:05
+
+// Lifetimes of the real chain's levels (spec §3.6).
+constexpr int kRootLifetimeYears = 30;
 constexpr auto kRegionalLifetime = std::chrono::days(20);
 constexpr auto kZonalLifetime = std::chrono::days(6);
 constexpr auto kInstanceLifetime = std::chrono::days(1);

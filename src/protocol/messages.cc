@@ -85,37 +85,42 @@ const char* TypeName(const Message& message) {
 
 Bytes EncodeMessage(const Message& message) {
   cbor::Writer w;
+  // key writes a map key and returns the writer for its value.
+  auto key = [&w](std::string_view k) -> cbor::Writer& {
+    w.Text(k);
+    return w;
+  };
   std::visit(
       [&](const auto& m) {
         using T = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<T, ChallengeMsg>) {
           w.MapHeader(m.user_data ? 4 : 3);
-          w.Text("type"); w.Text("challenge");
-          w.Text("version"); w.Uint(kProtocolVersion);
-          w.Text("nonce"); w.Bytes(m.nonce);
+          key("type").Text("challenge");
+          key("version").Uint(kProtocolVersion);
+          key("nonce").Bytes(m.nonce);
           if (m.user_data) {
-            w.Text("user_data"); w.Bytes(*m.user_data);
+            key("user_data").Bytes(*m.user_data);
           }
         } else if constexpr (std::is_same_v<T, AttestationMsg>) {
           w.MapHeader(2);
-          w.Text("type"); w.Text("attestation");
-          w.Text("document"); w.Bytes(m.document);
+          key("type").Text("attestation");
+          key("document").Bytes(m.document);
         } else if constexpr (std::is_same_v<T, SealedMsg>) {
           w.MapHeader(3);
-          w.Text("type"); w.Text("sealed");
-          w.Text("ephemeral_key"); w.Bytes(m.ephemeral_key);
-          w.Text("ciphertext"); w.Bytes(m.ciphertext);
+          key("type").Text("sealed");
+          key("ephemeral_key").Bytes(m.ephemeral_key);
+          key("ciphertext").Bytes(m.ciphertext);
         } else if constexpr (std::is_same_v<T, FinishMsg>) {
           w.MapHeader(1);
-          w.Text("type"); w.Text("finish");
+          key("type").Text("finish");
         } else if constexpr (std::is_same_v<T, AckMsg>) {
           w.MapHeader(2);
-          w.Text("type"); w.Text("ack");
-          w.Text("proof"); w.Bytes(m.proof);
+          key("type").Text("ack");
+          key("proof").Bytes(m.proof);
         } else {
           w.MapHeader(2);
-          w.Text("type"); w.Text("abort");
-          w.Text("reason"); w.Text(m.reason);
+          key("type").Text("abort");
+          key("reason").Text(m.reason);
         }
       },
       message);

@@ -19,7 +19,7 @@ namespace nitro_attest::protocol {
 inline constexpr uint64_t kProtocolVersion = 1;
 inline constexpr size_t kMaxPublicKeySize = 256;  // P-384 SPKI DER is 120 bytes
 inline constexpr size_t kGcmTagSize = 16;
-inline constexpr size_t kProofSize = 48;          // HMAC-SHA384
+inline constexpr size_t kProofSize = 48;  // HMAC-SHA384
 inline constexpr size_t kMaxReasonSize = 64;
 
 // {"type": "challenge", "version": 1, "nonce": bstr 16..512, "user_data"?: bstr 0..512}

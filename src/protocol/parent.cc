@@ -17,8 +17,8 @@ using protocol::Abort;
 using protocol::AbortMsg;
 using protocol::AckMsg;
 using protocol::AttestationMsg;
-using protocol::Expect;
 using protocol::ChallengeMsg;
+using protocol::Expect;
 using protocol::FinishMsg;
 using protocol::Message;
 using protocol::SealedMsg;
@@ -60,8 +60,8 @@ Result<ChallengeResult> VerifyStep(Connection& conn, const ChallengeOptions& opt
     return MakeError(ErrorCode::kPublicKeyMismatch, "document carries no session public key");
   }
   Bytes key_der = *key;
-  return ChallengeResult{std::move(*verified), std::move(att.document), nonce,
-                         std::move(key_der), false};
+  return ChallengeResult{std::move(*verified), std::move(att.document), nonce, std::move(key_der),
+                         false};
 }
 
 }  // namespace

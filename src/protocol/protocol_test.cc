@@ -3,6 +3,8 @@
 // The whole protocol over Unix and TCP loopback: a parent running RunChallenge against an
 // enclave served by Server + ServeChallenge on the in-process NSM emulator, or against
 // scripted (hostile) enclaves that record what reaches them.
+#include "nitro_attest/protocol.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -14,7 +16,6 @@
 #include "nitro_attest/channel.h"
 #include "nitro_attest/emulator.h"
 #include "nitro_attest/nsm.h"
-#include "nitro_attest/protocol.h"
 #include "nitro_attest/verify.h"
 #include "src/channel/channel_test_util.h"
 #include "src/protocol/messages.h"
@@ -109,10 +110,11 @@ class ProtocolTest : public ::testing::TestWithParam<const char*> {
   Bytes root_;
   std::unique_ptr<NsmClient> nsm_;
   std::mutex nsm_mu_;
-  std::unique_ptr<Server> server_;
   std::mutex sessions_mu_;
   std::vector<EnclaveSession> sessions_;
   std::vector<ErrorCode> enclave_errors_;
+  // Last, so it is destroyed first: its workers use the members above until they are joined.
+  std::unique_ptr<Server> server_;
 };
 
 TEST_P(ProtocolTest, DeliversASecretOnlyTheAttestedEnclaveOpens) {

@@ -153,8 +153,8 @@ Digest384 TranscriptHash(const TranscriptInput& in) {
   Bytes t(kTranscriptLabel.begin(), kTranscriptLabel.end());
   AppendLengthPrefixed(t, in.nonce);
   const bool has_user_data = in.user_data != nullptr && in.user_data->has_value();
-  AppendLengthPrefixed(t, has_user_data ? std::span<const uint8_t>(**in.user_data)
-                                        : std::span<const uint8_t>());
+  AppendLengthPrefixed(
+      t, has_user_data ? std::span<const uint8_t>(**in.user_data) : std::span<const uint8_t>());
   AppendLengthPrefixed(t, Sha384(in.document));
   AppendLengthPrefixed(t, in.enclave_key);
   AppendLengthPrefixed(t, in.parent_key);

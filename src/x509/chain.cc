@@ -4,6 +4,7 @@
 // docs/nsm-and-document-spec.md §3.6. OpenSSL's X509_verify_cert is not used: its strict mode
 // rejects every real chain (the leaf has no AKI) and its default mode checks less than AWS asks.
 #include <openssl/core_names.h>
+#include <openssl/err.h>
 #include <openssl/objects.h>
 
 #include <algorithm>
@@ -208,12 +209,8 @@ Result<std::string> SubjectRfc2253(X509* x) {
   return std::string(data, static_cast<size_t>(len));
 }
 
-}  // namespace
-
-Result<VerifiedChain> VerifyChain(std::span<const uint8_t> leaf_der,
-                                  const std::vector<Bytes>& cabundle,
-                                  std::span<const uint8_t> root_der,
-                                  std::chrono::system_clock::time_point at) {
+Result<VerifiedChain> Walk(std::span<const uint8_t> leaf_der, const std::vector<Bytes>& cabundle,
+                           std::span<const uint8_t> root_der, Clock::time_point at) {
   if (cabundle.empty() || cabundle.size() > kMaxCabundleSize) {
     return MakeError(
         ErrorCode::kChainInvalid,
@@ -247,7 +244,8 @@ Result<VerifiedChain> VerifyChain(std::span<const uint8_t> leaf_der,
     const bool is_leaf = i + 1 == path.size();
     // The root signs itself; checking it catches a damaged pinned root.
     NA_TRY(CheckSignedBy(c, i == 0 ? c : path[i - 1]));
-    // CAs strictly between this certificate and the leaf.
+    // CAs strictly between this certificate and the leaf; self-issued ones count too, which is
+    // stricter than RFC 5280 §6.1.4 (l) and never matters for AWS chains.
     const size_t cas_below = is_leaf ? 0 : path.size() - i - 2;
     NA_TRY(CheckProfile(c, !is_leaf, cas_below));
     NA_TRY(CheckValidity(c, at, &valid_from, &valid_to));
@@ -265,6 +263,18 @@ Result<VerifiedChain> VerifyChain(std::span<const uint8_t> leaf_der,
   out.valid_from = valid_from;
   out.valid_to = valid_to;
   return out;
+}
+
+}  // namespace
+
+Result<VerifiedChain> VerifyChain(std::span<const uint8_t> leaf_der,
+                                  const std::vector<Bytes>& cabundle,
+                                  std::span<const uint8_t> root_der,
+                                  std::chrono::system_clock::time_point at) {
+  auto result = Walk(leaf_der, cabundle, root_der, at);
+  // Rejected input can leave entries (e.g. from extension decoding) that are not ours to keep.
+  ERR_clear_error();
+  return result;
 }
 
 }  // namespace nitro_attest::x509

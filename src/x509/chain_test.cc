@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <openssl/pem.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -533,6 +534,26 @@ TEST(VerifyChainTest, DerWithTrailingBytes) {
   std::vector<Bytes> bundle = b.cabundle;
   bundle[1].push_back(0x00);
   ExpectFailsAt(VerifyChain(b.leaf, bundle, b.root, kNow), ErrorCode::kMalformedCertificate, 3);
+}
+
+TEST(VerifyChainTest, TbsAndOuterSignatureAlgorithmsDiffer) {
+  // ecdsa-with-SHA384 appears twice (TBS, then outer); make the TBS one say ecdsa-with-SHA256.
+  const Built b = Build(GoodSpec());
+  const Bytes oid = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03};
+  Bytes leaf = b.leaf;
+  auto first = std::search(leaf.begin(), leaf.end(), oid.begin(), oid.end());
+  ASSERT_NE(first, leaf.end());
+  ASSERT_NE(std::search(first + 1, leaf.end(), oid.begin(), oid.end()), leaf.end());
+  *(first + 9) = 0x02;
+  ExpectFailsAt(VerifyChain(leaf, b.cabundle, b.root, kNow), ErrorCode::kMalformedCertificate, 0);
+}
+
+TEST(VerifyChainTest, DuplicateExtension) {
+  // A second basicConstraints (RFC 5280 §4.2: at most one instance of an extension).
+  ChainSpec c = GoodSpec();
+  c.zonal.extra_extension =
+      pki::Extension{.oid = "2.5.29.19", .critical = true, .value = {0x30, 0x03, 0x01, 0x01, 0xff}};
+  ExpectFailsAt(Verify(Build(c)), ErrorCode::kMalformedCertificate, 2);
 }
 
 TEST(VerifyChainTest, WrongIssuerName) {

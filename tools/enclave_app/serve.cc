@@ -120,8 +120,8 @@ int RunServe(const ServeArgs& args, const NsmSelection& nsm) {
       std::min(options.channel.io_timeout, std::chrono::milliseconds(args.session_timeout_ms));
   std::atomic<uint64_t> next_id{0};
   const Attester attester = *attest;
-  Result<std::unique_ptr<Server>> server = Server::Start(
-      std::move(*listener), options, [&](Connection& conn) -> Status {
+  Result<std::unique_ptr<Server>> server =
+      Server::Start(std::move(*listener), options, [&](Connection& conn) -> Status {
         const uint64_t id = ++next_id;
         Result<EnclaveSession> s = ServeChallenge(conn, attester);
         std::ostringstream line;
@@ -178,8 +178,9 @@ void AddServeCommand(CLI::App& app, const NsmSelection* nsm, int* result) {
       "serve",
       "Serve the challenge protocol: answer each parent's challenge with a document bound to "
       "its nonce and a fresh session key, and open the secret it seals to that key");
-  cmd->add_option("--listen", args->listen, "vsock:CID:PORT (vsock:any:PORT), unix:PATH or "
-                                            "tcp:HOST:PORT")
+  cmd->add_option("--listen", args->listen,
+                  "vsock:CID:PORT (vsock:any:PORT), unix:PATH or "
+                  "tcp:HOST:PORT")
       ->required();
   cmd->add_option("--workers", args->workers, "Sessions served at once")->capture_default_str();
   cmd->add_option("--session-timeout", args->session_timeout_ms,

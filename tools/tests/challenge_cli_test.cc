@@ -63,12 +63,13 @@ class Enclave {
   Enclave(const TempDir& dir, const std::string& name, int sessions,
           std::vector<std::string> extra = {})
       : socket_(dir.File(name + ".sock")), root_(dir.File(name + "-root.pem")) {
-    std::vector<std::string> argv = {Tool("enclave_app"), "--emulate", "--emulate-root-out",
-                                     root_,
-                                     "--emulate-pcr0", Pcr(0), "--emulate-pcr1", Pcr(1),
-                                     "--emulate-pcr2", Pcr(2), "serve", "--listen",
-                                     "unix:" + socket_, "--max-sessions",
-                                     std::to_string(sessions)};
+    std::vector<std::string> argv = {Tool("enclave_app"), "--emulate", "--emulate-root-out", root_};
+    for (int i = 0; i < 3; ++i) {
+      argv.push_back("--emulate-pcr" + std::to_string(i));
+      argv.push_back(Pcr(i));
+    }
+    argv.insert(argv.end(), {"serve", "--listen", "unix:" + socket_, "--max-sessions",
+                             std::to_string(sessions)});
     argv.insert(argv.end(), extra.begin(), extra.end());
     thread_ = std::thread([this, argv] { result_ = RunProcess(argv, "", milliseconds(30000)); });
     // Ready once the socket exists (bounded: 10 s).
@@ -99,15 +100,15 @@ class ChallengeCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     measurements_ = dir_.File("measurements.json");
-    WriteText(measurements_, "{\"Measurements\": {\"HashAlgorithm\": \"Sha384 { ... }\", \"PCR0\": \"" +
-                                 Pcr(0) + "\", \"PCR1\": \"" + Pcr(1) + "\", \"PCR2\": \"" +
-                                 Pcr(2) + "\"}}");
+    WriteText(measurements_,
+              "{\"Measurements\": {\"HashAlgorithm\": \"Sha384 { ... }\", \"PCR0\": \"" + Pcr(0) +
+                  "\", \"PCR1\": \"" + Pcr(1) + "\", \"PCR2\": \"" + Pcr(2) + "\"}}");
     secret_ = dir_.File("secret.txt");
     WriteText(secret_, kSecret);
   }
   ProcessResult Fetch(const Enclave& e, std::vector<std::string> extra) {
-    std::vector<std::string> argv = {Tool("verifier"), "fetch", "--connect", e.address(),
-                                     "--root", e.root(), "--timeout", "10000"};
+    std::vector<std::string> argv = {Tool("verifier"), "fetch",  "--connect", e.address(),
+                                     "--root",         e.root(), "--timeout", "10000"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return RunProcess(argv);
   }
@@ -135,17 +136,16 @@ TEST_F(ChallengeCliTest, DeliversASecretAndTheEnclaveOpensIt) {
   const ProcessResult& served = enclave.Finish();
   EXPECT_EQ(served.exit_code, 0);
   // The enclave logs the hash of what it opened: the parent's secret.
-  EXPECT_NE(served.err.find("secret opened inside the enclave: 28 bytes, SHA-256 " +
-                            Sha256Hex(kSecret)),
-            std::string::npos)
+  EXPECT_NE(
+      served.err.find("secret opened inside the enclave: 28 bytes, SHA-256 " + Sha256Hex(kSecret)),
+      std::string::npos)
       << served.err;
   EXPECT_EQ(served.err.find(kSecret), std::string::npos);  // never the secret itself
 }
 
 TEST_F(ChallengeCliTest, WrongPcrPolicyIsRejectedAndNoSecretIsSent) {
   Enclave enclave(dir_, "pcr", 1);
-  const ProcessResult r =
-      Fetch(enclave, {"--pcr", "0=" + Pcr(7), "--send-secret", secret_});
+  const ProcessResult r = Fetch(enclave, {"--pcr", "0=" + Pcr(7), "--send-secret", secret_});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("pcr_mismatch"), std::string::npos) << r.err;
   const ProcessResult& served = enclave.Finish();
@@ -174,8 +174,8 @@ TEST_F(ChallengeCliTest, ReplayedDocumentFailsTheNonce) {
   // The recorded document is genuine (it chains to the honest enclave's root, trusted below);
   // only its nonce belongs to the earlier session.
   Enclave replay(dir_, "replay", 1, {"--demo-replay", recorded});
-  std::vector<std::string> argv = {Tool("verifier"), "fetch", "--connect", replay.address(),
-                                   "--root", honest_root, "--send-secret", secret_};
+  std::vector<std::string> argv = {Tool("verifier"), "fetch",     "--connect",     replay.address(),
+                                   "--root",         honest_root, "--send-secret", secret_};
   const ProcessResult r = RunProcess(argv);
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("nonce_mismatch"), std::string::npos) << r.err;
@@ -184,14 +184,14 @@ TEST_F(ChallengeCliTest, ReplayedDocumentFailsTheNonce) {
 
 TEST_F(ChallengeCliTest, UsageAndTransportErrorsExitTwo) {
   // Nothing listening.
-  EXPECT_EQ(RunProcess({Tool("verifier"), "fetch", "--connect", "unix:" + dir_.File("none")})
-                .exit_code,
-            2);
+  EXPECT_EQ(
+      RunProcess({Tool("verifier"), "fetch", "--connect", "unix:" + dir_.File("none")}).exit_code,
+      2);
   EXPECT_EQ(RunProcess({Tool("verifier"), "fetch", "--connect", "bogus:1"}).exit_code, 2);
   // fetch makes its own nonce.
-  EXPECT_EQ(RunProcess({Tool("verifier"), "fetch", "--connect", "unix:/x", "--nonce", "00"})
-                .exit_code,
-            2);
+  EXPECT_EQ(
+      RunProcess({Tool("verifier"), "fetch", "--connect", "unix:/x", "--nonce", "00"}).exit_code,
+      2);
   EXPECT_EQ(RunProcess({Tool("verifier"), "fetch", "--connect", "unix:/x", "--send-secret",
                         dir_.File("missing")})
                 .exit_code,
@@ -201,9 +201,9 @@ TEST_F(ChallengeCliTest, UsageAndTransportErrorsExitTwo) {
                         "unix:" + dir_.File("s.sock"), "--demo-tamper"})
                 .exit_code,
             2);
-  EXPECT_EQ(RunProcess({Tool("enclave_app"), "--emulate", "serve", "--listen", "vsock:x:1"})
-                .exit_code,
-            2);
+  EXPECT_EQ(
+      RunProcess({Tool("enclave_app"), "--emulate", "serve", "--listen", "vsock:x:1"}).exit_code,
+      2);
 }
 
 }  // namespace

@@ -92,8 +92,8 @@ int RunFetch(const FetchArgs& args) {
 
   const bool verified = result.has_value();
   if (args.json) {
-    Result<VerifiedDocument> verdict =
-        verified ? Result<VerifiedDocument>(result->verified) : Result<VerifiedDocument>(result.error());
+    Result<VerifiedDocument> verdict = verified ? Result<VerifiedDocument>(result->verified)
+                                                : Result<VerifiedDocument>(result.error());
     nlohmann::json j = VerdictJson(document, verdict, trace);
     nlohmann::json session;
     session["connect"] = to_string(*address);

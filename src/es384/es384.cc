@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "src/es384/backend.h"
 #include "src/ossl/ossl.h"
 
 namespace nitro_attest::es384 {
@@ -54,8 +55,8 @@ Result<std::vector<uint8_t>> RawToDer(std::span<const uint8_t> signature) {
   return out;
 }
 
-Status VerifyDer(EVP_PKEY* key, std::span<const uint8_t> message,
-                 std::span<const uint8_t> der_signature) {
+Status internal::OpensslVerifyDer(EVP_PKEY* key, std::span<const uint8_t> message,
+                                  std::span<const uint8_t> der_signature) {
   if (!IsP384Key(key)) {
     return MakeError(ErrorCode::kUnsupportedAlgorithm, "key is not an EC P-384 key");
   }
@@ -72,13 +73,41 @@ Status VerifyDer(EVP_PKEY* key, std::span<const uint8_t> message,
   return {};
 }
 
-Status VerifyRaw(EVP_PKEY* key, std::span<const uint8_t> message,
-                 std::span<const uint8_t> signature) {
+Status internal::OpensslVerifyRaw(EVP_PKEY* key, std::span<const uint8_t> message,
+                                  std::span<const uint8_t> signature) {
   if (!IsP384Key(key)) {
     return MakeError(ErrorCode::kUnsupportedAlgorithm, "key is not an EC P-384 key");
   }
   NA_ASSIGN_OR_RETURN(const std::vector<uint8_t> der, RawToDer(signature));
-  return VerifyDer(key, message, der);
+  return OpensslVerifyDer(key, message, der);
+}
+
+// The backend is chosen at build time (NITRO_ATTEST_ES384_NETTLE); es384_backend_test.cc runs
+// both on every corpus and requires identical verdicts.
+Status VerifyRaw(EVP_PKEY* key, std::span<const uint8_t> message,
+                 std::span<const uint8_t> signature) {
+#if NITRO_ATTEST_ES384_NETTLE
+  return internal::NettleVerifyRaw(key, message, signature);
+#else
+  return internal::OpensslVerifyRaw(key, message, signature);
+#endif
+}
+
+Status VerifyDer(EVP_PKEY* key, std::span<const uint8_t> message,
+                 std::span<const uint8_t> der_signature) {
+#if NITRO_ATTEST_ES384_NETTLE
+  return internal::NettleVerifyDer(key, message, der_signature);
+#else
+  return internal::OpensslVerifyDer(key, message, der_signature);
+#endif
+}
+
+const char* BackendName() {
+#if NITRO_ATTEST_ES384_NETTLE
+  return "nettle";
+#else
+  return "openssl";
+#endif
 }
 
 Result<std::array<uint8_t, kRawSignatureSize>> SignRaw(EVP_PKEY* key,

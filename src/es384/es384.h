@@ -33,6 +33,10 @@ Status VerifyRaw(EVP_PKEY* key, std::span<const uint8_t> message,
 Status VerifyDer(EVP_PKEY* key, std::span<const uint8_t> message,
                  std::span<const uint8_t> der_signature);
 
+// BackendName names the verification backend chosen at build time: "nettle" (libhogweed,
+// when NITRO_ATTEST_ES384_NETTLE is on) or "openssl". Both give identical verdicts.
+const char* BackendName();
+
 // SignRaw signs SHA-384(message) with a P-384 private key and returns r || s.
 Result<std::array<uint8_t, kRawSignatureSize>> SignRaw(EVP_PKEY* key,
                                                         std::span<const uint8_t> message);

@@ -56,6 +56,14 @@ class ProtocolTest : public ::testing::TestWithParam<const char*> {
     nsm_ = std::make_unique<NsmClient>(emulator_->NewHandle());
   }
 
+  // Workers write sessions_ and enclave_errors_, which are destroyed before server_: stop the
+  // workers first.
+  void TearDown() override {
+    if (server_) {
+      server_->Shutdown();
+    }
+  }
+
   Address Where(const char* name = "enclave.sock") {
     return std::string(GetParam()) == "unix" ? dir_.UnixAddress(name) : Loopback();
   }

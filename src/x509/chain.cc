@@ -9,9 +9,11 @@
 
 #include <algorithm>
 #include <ctime>
+#include <optional>
 #include <string>
 #include <utility>
 
+#include "src/es384/es384.h"
 #include "src/x509/x509.h"
 
 namespace nitro_attest::x509 {
@@ -23,7 +25,37 @@ using Clock = std::chrono::system_clock;
 struct Cert {
   ossl::X509Ptr x509;
   int index = 0;  // 0 = leaf, 1 = cabundle[n-1], ..., n = cabundle[0]
+  std::span<const uint8_t> tbs;  // as received; what the issuer signed
 };
+
+// Element splits one definite-length DER element off `in`: returns it whole (header included)
+// and, in *content, its content.
+std::optional<std::span<const uint8_t>> Element(std::span<const uint8_t> in, uint8_t tag,
+                                                std::span<const uint8_t>* content) {
+  if (in.size() < 2 || in[0] != tag) {
+    return std::nullopt;
+  }
+  size_t len = in[1];
+  size_t header = 2;
+  if (len > 0x80 && len <= 0x84) {
+    const size_t n = len - 0x80;
+    if (in.size() < 2 + n) {
+      return std::nullopt;
+    }
+    len = 0;
+    for (size_t i = 0; i < n; ++i) {
+      len = (len << 8) | in[2 + i];
+    }
+    header = 2 + n;
+  } else if (len >= 0x80) {
+    return std::nullopt;  // indefinite length, or longer than any certificate
+  }
+  if (in.size() - header < len) {
+    return std::nullopt;
+  }
+  *content = in.subspan(header, len);
+  return in.first(header + len);
+}
 
 Error CertError(ErrorCode code, std::string what, int index) {
   return MakeError(code, std::move(what) + " (certificate " + std::to_string(index) + ")", index);
@@ -53,6 +85,15 @@ Result<ossl::X509Ptr> ParseDer(std::span<const uint8_t> der, int index) {
     return CertError(ErrorCode::kMalformedCertificate, "certificate is not X.509 v3", index);
   }
   return x;
+}
+
+Result<Cert> ParseCert(std::span<const uint8_t> der, int index) {
+  NA_ASSIGN_OR_RETURN(ossl::X509Ptr x, ParseDer(der, index));
+  auto tbs = TbsCertificate(der);
+  if (!tbs) {
+    return CertError(ErrorCode::kMalformedCertificate, tbs.error().detail, index);
+  }
+  return Cert{std::move(x), index, *tbs};
 }
 
 // CheckAlgorithms requires a named P-384 EC key and ecdsa-with-SHA384 (parameters absent, RFC
@@ -119,7 +160,9 @@ Status CheckValidity(const Cert& c, Clock::time_point at, Clock::time_point* fro
 }
 
 // CheckSignedBy checks that `issuer` issued `subject`: names chain and the signature verifies
-// under the issuer's key.
+// under the issuer's key. The signature goes through es384::VerifyDer (the faster backend when
+// built), over the TBS bytes as received: what X509_verify checks, whose verdicts it matches
+// (CheckAlgorithms has already required ecdsa-with-SHA384, P-384 and equal algorithm fields).
 Status CheckSignedBy(const Cert& subject, const Cert& issuer) {
   if (X509_NAME_cmp(X509_get_issuer_name(subject.x509.get()),
                     X509_get_subject_name(issuer.x509.get())) != 0) {
@@ -127,9 +170,16 @@ Status CheckSignedBy(const Cert& subject, const Cert& issuer) {
                      subject.index);
   }
   EVP_PKEY* issuer_key = X509_get0_pubkey(issuer.x509.get());  // owned by the issuer cert
-  if (issuer_key == nullptr || X509_verify(subject.x509.get(), issuer_key) != 1) {
-    return CertOsslError(ErrorCode::kChainInvalid, "signature does not verify under the issuer key",
-                         subject.index);
+  const ASN1_BIT_STRING* sig = nullptr;                       // owned by the subject cert
+  X509_get0_signature(&sig, nullptr, subject.x509.get());
+  // Like X509_verify, refuse a signature BIT STRING with unused bits.
+  if (issuer_key == nullptr || sig == nullptr || (sig->flags & 0x07) != 0 ||
+      !es384::VerifyDer(issuer_key, subject.tbs,
+                        std::span<const uint8_t>(ASN1_STRING_get0_data(sig),
+                                                 static_cast<size_t>(ASN1_STRING_length(sig))))) {
+    ossl::DrainErrors();
+    return CertError(ErrorCode::kChainInvalid, "signature does not verify under the issuer key",
+                     subject.index);
   }
   return {};
 }
@@ -209,6 +259,22 @@ Result<std::string> SubjectRfc2253(X509* x) {
   return std::string(data, static_cast<size_t>(len));
 }
 
+}  // namespace
+
+Result<std::span<const uint8_t>> TbsCertificate(std::span<const uint8_t> cert_der) {
+  std::span<const uint8_t> cert, tbs_content;
+  if (!Element(cert_der, 0x30, &cert)) {
+    return MakeError(ErrorCode::kMalformedCertificate, "certificate is not a DER SEQUENCE");
+  }
+  const auto tbs = Element(cert, 0x30, &tbs_content);
+  if (!tbs) {
+    return MakeError(ErrorCode::kMalformedCertificate, "tbsCertificate is not a DER SEQUENCE");
+  }
+  return *tbs;
+}
+
+namespace {
+
 Result<VerifiedChain> Walk(std::span<const uint8_t> leaf_der, const std::vector<Bytes>& cabundle,
                            std::span<const uint8_t> root_der, Clock::time_point at) {
   if (cabundle.empty() || cabundle.size() > kMaxCabundleSize) {
@@ -227,11 +293,11 @@ Result<VerifiedChain> Walk(std::span<const uint8_t> leaf_der, const std::vector<
   std::vector<Cert> path;
   path.reserve(cabundle.size() + 1);
   for (int k = 0; k < n; ++k) {
-    NA_ASSIGN_OR_RETURN(ossl::X509Ptr x, ParseDer(cabundle[static_cast<size_t>(k)], n - k));
-    path.push_back(Cert{std::move(x), n - k});
+    NA_ASSIGN_OR_RETURN(Cert c, ParseCert(cabundle[static_cast<size_t>(k)], n - k));
+    path.push_back(std::move(c));
   }
-  NA_ASSIGN_OR_RETURN(ossl::X509Ptr leaf, ParseDer(leaf_der, 0));
-  path.push_back(Cert{std::move(leaf), 0});
+  NA_ASSIGN_OR_RETURN(Cert leaf, ParseCert(leaf_der, 0));
+  path.push_back(std::move(leaf));
 
   for (const Cert& c : path) {
     NA_TRY(CheckAlgorithms(c));

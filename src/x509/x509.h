@@ -35,6 +35,11 @@ struct VerifiedChain {
 // n = cabundle[0]. Checks run in this order, so the first failure is reported: cabundle size
 // and root bytes; DER of every certificate; algorithms of every certificate (before any
 // signature math); then from the root down: issuer name and signature, extensions, validity.
+// TbsCertificate returns the bytes of the tbsCertificate element inside a certificate's DER,
+// exactly as received (what the issuer signed). Fails (kMalformedCertificate) on anything but
+// definite-length SEQUENCEs.
+Result<std::span<const uint8_t>> TbsCertificate(std::span<const uint8_t> cert_der);
+
 Result<VerifiedChain> VerifyChain(std::span<const uint8_t> leaf_der,
                                   const std::vector<Bytes>& cabundle,
                                   std::span<const uint8_t> root_der,

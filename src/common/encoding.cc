@@ -140,7 +140,8 @@ Result<std::vector<uint8_t>> Base64Decode(std::string_view text) {
   if (n == 1) {
     return MakeError(ErrorCode::kMalformedInput, "base64 length is not valid");
   }
-  if (padding > 0 && n + padding != 4) {
+  // Padding only completes a partial quantum: "Zm9v====" and "====" are not base64.
+  if (padding > 0 && (n == 0 || n + padding != 4)) {
     return MakeError(ErrorCode::kMalformedInput, "base64 padding is not valid");
   }
   if (n == 2) {

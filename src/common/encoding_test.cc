@@ -51,6 +51,16 @@ TEST(Base64Test, RejectsBadInput) {
   EXPECT_THAT(Base64Decode("Zm9="), HasCode(ErrorCode::kMalformedInput));  // non-zero bits
 }
 
+// Found by fuzz/encoding_fuzz.cc (fuzz/corpus/encoding/regress-b64-padding-after-full-quantum):
+// padding after a complete quantum was accepted.
+TEST(Base64Test, RejectsPaddingAfterACompleteQuantum) {
+  EXPECT_THAT(Base64Decode("aAAa===="), HasCode(ErrorCode::kMalformedInput));
+  EXPECT_THAT(Base64Decode("Zm9v="), HasCode(ErrorCode::kMalformedInput));
+  EXPECT_THAT(Base64Decode("===="), HasCode(ErrorCode::kMalformedInput));
+  EXPECT_THAT(DecodeDocumentInput(std::vector<uint8_t>{'Z', 'm', '9', 'v', '=', '=', '=', '='}),
+              HasCode(ErrorCode::kMalformedInput));
+}
+
 TEST(DocumentInputTest, DetectsRawAndBase64) {
   const std::vector<uint8_t> raw = {0x84, 0x01};
   EXPECT_EQ(*DecodeDocumentInput(raw), raw);

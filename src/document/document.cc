@@ -197,8 +197,10 @@ Result<AttestationDocument> ParseUnverified(std::span<const uint8_t> document) {
   }
   NA_TRY(CheckProtectedHeader(outer.items[0]));
   const cbor::Item& unprotected = outer.items[1];
-  if (!unprotected.is_map() || unprotected.map_size() != 0) {
-    return Cose("unprotected header is not an empty map");
+  // Exactly a0, as the NSM sends it: the signature does not cover this header, so any other
+  // encoding of an empty map would give one signed document a second byte form.
+  if (!unprotected.is_map() || unprotected.map_size() != 0 || unprotected.indefinite) {
+    return Cose("unprotected header is not the empty map a0");
   }
   const cbor::Item& payload = outer.items[2];
   if (!payload.is_bytes() || payload.bytes.empty() || payload.bytes.size() > kMaxPayloadSize) {

@@ -166,6 +166,19 @@ TEST(DocumentTest, CoseRules) {
                 w.Bytes(sig);
               })),
               HasCode(ErrorCode::kMalformedCose));
+  // An empty but indefinite unprotected map (bf ff): the signature does not cover it, so
+  // accepting it made one signed document verify under two encodings. Caught by
+  // fuzz/document_fuzz.cc's re-assembly invariant (corpus file
+  // regress-unprotected-indefinite-empty-map).
+  EXPECT_THAT(ParseUnverified(build([&](cbor::Writer& w) {
+                w.ArrayHeader(4);
+                w.Bytes(kProtected);
+                w.IndefiniteMap();
+                w.Break();
+                w.Bytes(payload);
+                w.Bytes(sig);
+              })),
+              HasCode(ErrorCode::kMalformedCose));
   // Wrong arity, indefinite outer array, payload not bytes, signature not bytes.
   EXPECT_THAT(ParseUnverified(build([&](cbor::Writer& w) {
                 w.ArrayHeader(3);

@@ -7,11 +7,27 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
 #include <cerrno>
 
 #include "testing/test_util.h"
 
 namespace nitro_attest::testing {
+
+TempDir::TempDir() {
+  std::string tmpl = "/tmp/nitro-attest-test-XXXXXX";
+  if (mkdtemp(tmpl.data()) == nullptr) {
+    ADD_FAILURE() << "mkdtemp failed";
+  }
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
 
 std::string Tool(const std::string& name) { return (BinaryDir() / name).string(); }
 

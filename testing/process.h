@@ -5,6 +5,7 @@
 #define NITRO_ATTEST_TESTING_PROCESS_H_
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,21 @@ struct ProcessResult {
 // and kills it after `timeout`.
 ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string& input = "",
                          std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+// TempDir is a fresh directory under /tmp, removed with its contents at scope end.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  // File returns the path of `name` inside the directory.
+  std::string File(const std::string& name) const { return (path_ / name).string(); }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
 
 // Tool returns the path of a tool built in the build directory (e.g. "verifier").
 std::string Tool(const std::string& name);

@@ -20,27 +20,9 @@ namespace {
 
 using ::nitro_attest::testing::ProcessResult;
 using ::nitro_attest::testing::RunProcess;
+using ::nitro_attest::testing::TempDir;
 using ::nitro_attest::testing::Tool;
 using std::chrono::milliseconds;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = "/tmp/na-chal-XXXXXX";
-    if (mkdtemp(tmpl.data()) == nullptr) {
-      ADD_FAILURE() << "mkdtemp failed";
-    }
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 void WriteText(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;

@@ -23,6 +23,7 @@ namespace {
 
 using ::nitro_attest::testing::ProcessResult;
 using ::nitro_attest::testing::RunProcess;
+using ::nitro_attest::testing::TempDir;
 using ::nitro_attest::testing::Tool;
 
 constexpr char kPcr4OfV2[] =
@@ -31,26 +32,6 @@ constexpr char kPcr4OfV2[] =
 constexpr char kExtend010203FromZero[] =
     "cb178fcd3f328244c05c6248723fd068b3a1dda878e1ab8be911098f199958add55d0c27f04826d27b44d949a65069"
     "4e";
-
-// TempDir is a fresh directory, removed at scope end.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = "/tmp/na-app-XXXXXX";
-    if (mkdtemp(tmpl.data()) == nullptr) {
-      ADD_FAILURE() << "mkdtemp failed";
-    }
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 std::string ReadText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -4,7 +4,9 @@
 #include <openssl/core_names.h>
 #include <openssl/ecdsa.h>
 #include <openssl/obj_mac.h>
+#include <openssl/params.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -20,8 +22,8 @@ bool IsP384Key(EVP_PKEY* key) {
   }
   char group[64] = {0};
   size_t len = 0;
-  if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
-                                     &len) != 1) {
+  if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group), &len) !=
+      1) {
     ossl::DrainErrors();
     return false;
   }
@@ -82,24 +84,98 @@ Status internal::OpensslVerifyRaw(EVP_PKEY* key, std::span<const uint8_t> messag
   return OpensslVerifyDer(key, message, der);
 }
 
+namespace {
+
+// ExportPoint returns the SEC1 uncompressed point of a P-384 key (callers checked IsP384Key).
+Result<std::array<uint8_t, kPointSize>> ExportPoint(EVP_PKEY* key) {
+  BIGNUM* bx = nullptr;
+  BIGNUM* by = nullptr;
+  const bool got = EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_X, &bx) == 1 &&
+                   EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_Y, &by) == 1;
+  ossl::BignumPtr x_owner(bx), y_owner(by);  // get_bn_param allocates; we own both
+  std::array<uint8_t, kPointSize> point{};
+  point[0] = 0x04;
+  if (!got || BN_bn2binpad(bx, point.data() + 1, kScalarSize) != kScalarSize ||
+      BN_bn2binpad(by, point.data() + 1 + kScalarSize, kScalarSize) != kScalarSize) {
+    return ossl::OsslError(ErrorCode::kInternal, "cannot export the P-384 public key");
+  }
+  return point;
+}
+
+}  // namespace
+
+Result<ossl::EvpPkeyPtr> internal::OpensslKeyFromPoint(std::span<const uint8_t> point) {
+  ossl::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(SN_secp384r1),
+                                       0),
+      OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, const_cast<uint8_t*>(point.data()),
+                                        point.size()),
+      OSSL_PARAM_construct_end()};
+  EVP_PKEY* key = nullptr;
+  if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+      EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params) != 1) {
+    return ossl::OsslError(ErrorCode::kInvalidArgument, "not a point on P-384");
+  }
+  return ossl::EvpPkeyPtr(key);
+}
+
+Result<PublicKey> PublicKey::FromPoint(std::span<const uint8_t> point) {
+  // Only the uncompressed form: it is what AWS's certificates and our protocol carry.
+  if (point.size() != kPointSize || point[0] != 0x04) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "not an uncompressed P-384 point (97 bytes starting 04)");
+  }
+  auto impl = std::make_shared<Impl>();
+  std::copy(point.begin(), point.end(), impl->point.begin());
+#if NITRO_ATTEST_ES384_NETTLE
+  NA_ASSIGN_OR_RETURN(impl->nettle, internal::NettleKeyFromPoint(point));
+#else
+  NA_ASSIGN_OR_RETURN(impl->evp, internal::OpensslKeyFromPoint(point));
+#endif
+  return PublicKey(std::move(impl));
+}
+
+Result<PublicKey> PublicKey::FromEvp(EVP_PKEY* key) {
+  if (!IsP384Key(key)) {
+    return MakeError(ErrorCode::kUnsupportedAlgorithm, "key is not an EC P-384 key");
+  }
+  NA_ASSIGN_OR_RETURN(const auto point, ExportPoint(key));
+  return FromPoint(point);
+}
+
+const std::array<uint8_t, kPointSize>& PublicKey::point() const { return impl_->point; }
+
 // The backend is chosen at build time (NITRO_ATTEST_ES384_NETTLE); es384_backend_test.cc runs
 // both on every corpus and requires identical verdicts.
-Status VerifyRaw(EVP_PKEY* key, std::span<const uint8_t> message,
+Status VerifyRaw(const PublicKey& key, std::span<const uint8_t> message,
                  std::span<const uint8_t> signature) {
 #if NITRO_ATTEST_ES384_NETTLE
   return internal::NettleVerifyRaw(key, message, signature);
 #else
-  return internal::OpensslVerifyRaw(key, message, signature);
+  return internal::OpensslVerifyRaw(key.impl().evp.get(), message, signature);
 #endif
 }
 
-Status VerifyDer(EVP_PKEY* key, std::span<const uint8_t> message,
+Status VerifyDer(const PublicKey& key, std::span<const uint8_t> message,
                  std::span<const uint8_t> der_signature) {
 #if NITRO_ATTEST_ES384_NETTLE
   return internal::NettleVerifyDer(key, message, der_signature);
 #else
-  return internal::OpensslVerifyDer(key, message, der_signature);
+  return internal::OpensslVerifyDer(key.impl().evp.get(), message, der_signature);
 #endif
+}
+
+Status VerifyRaw(EVP_PKEY* key, std::span<const uint8_t> message,
+                 std::span<const uint8_t> signature) {
+  NA_ASSIGN_OR_RETURN(const PublicKey k, PublicKey::FromEvp(key));
+  return VerifyRaw(k, message, signature);
+}
+
+Status VerifyDer(EVP_PKEY* key, std::span<const uint8_t> message,
+                 std::span<const uint8_t> der_signature) {
+  NA_ASSIGN_OR_RETURN(const PublicKey k, PublicKey::FromEvp(key));
+  return VerifyDer(k, message, der_signature);
 }
 
 const char* BackendName() {
@@ -111,7 +187,7 @@ const char* BackendName() {
 }
 
 Result<std::array<uint8_t, kRawSignatureSize>> SignRaw(EVP_PKEY* key,
-                                                        std::span<const uint8_t> message) {
+                                                       std::span<const uint8_t> message) {
   if (!IsP384Key(key)) {
     return MakeError(ErrorCode::kUnsupportedAlgorithm, "key is not an EC P-384 key");
   }

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -18,6 +19,36 @@ namespace nitro_attest::es384 {
 
 inline constexpr size_t kScalarSize = 48;
 inline constexpr size_t kRawSignatureSize = 96;
+inline constexpr size_t kPointSize = 97;  // SEC1 uncompressed: 04 || X || Y
+
+// PublicKey is a P-384 public key, checked to be on the curve when made and held in the form
+// the built backend verifies with (a Nettle point or an OpenSSL EVP_PKEY), so a key taken from
+// a certificate once costs no conversion per signature. Immutable; copies share one key and may
+// be used from any thread.
+class PublicKey {
+ public:
+  struct Impl;
+
+  // FromPoint takes a SEC1 uncompressed point. Fails (kInvalidArgument) on any other length or
+  // form (compressed points are not accepted), coordinates >= p, or a point not on P-384.
+  static Result<PublicKey> FromPoint(std::span<const uint8_t> point);
+  // FromEvp takes an OpenSSL key; kUnsupportedAlgorithm unless it is EC on P-384.
+  static Result<PublicKey> FromEvp(EVP_PKEY* key);
+
+  // point is the SEC1 uncompressed encoding.
+  const std::array<uint8_t, kPointSize>& point() const;
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  explicit PublicKey(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+  std::shared_ptr<const Impl> impl_;
+};
+
+// VerifyRaw / VerifyDer (below) with a PublicKey: the fast path the verifier uses.
+Status VerifyRaw(const PublicKey& key, std::span<const uint8_t> message,
+                 std::span<const uint8_t> signature);
+Status VerifyDer(const PublicKey& key, std::span<const uint8_t> message,
+                 std::span<const uint8_t> der_signature);
 
 // IsP384Key reports whether `key` is an EC key on P-384.
 bool IsP384Key(EVP_PKEY* key);
@@ -39,7 +70,7 @@ const char* BackendName();
 
 // SignRaw signs SHA-384(message) with a P-384 private key and returns r || s.
 Result<std::array<uint8_t, kRawSignatureSize>> SignRaw(EVP_PKEY* key,
-                                                        std::span<const uint8_t> message);
+                                                       std::span<const uint8_t> message);
 
 // RawToDer converts r || s to a DER ECDSA-Sig-Value. Fails on a wrong size.
 Result<std::vector<uint8_t>> RawToDer(std::span<const uint8_t> signature);

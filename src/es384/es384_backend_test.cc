@@ -18,7 +18,7 @@
 #include "src/es384/backend.h"
 #include "src/es384/es384.h"
 #include "src/ossl/ossl.h"
-#include "src/x509/x509.h"
+#include "src/x509/cert.h"
 #include "testing/matchers.h"
 #include "testing/test_util.h"
 
@@ -186,13 +186,13 @@ TEST(Es384BackendTest, RealDocumentSignaturesAreIdentical) {
     for (size_t i = 0; i < path.size(); ++i) {
       const ossl::EvpPkeyPtr issuer = KeyFromCert(path[i == 0 ? 0 : i - 1]);
       ASSERT_NE(issuer, nullptr);
-      const auto cert_tbs = x509::TbsCertificate(path[i]);
-      ASSERT_THAT(cert_tbs, IsOk());
+      const auto cert = x509::ParseCertificate(path[i]);
+      ASSERT_THAT(cert, IsOk());
       const Bytes sig = CertSignature(path[i]);
-      d.Der(issuer.get(), *cert_tbs, sig, real.name + " cert " + std::to_string(i));
+      d.Der(issuer.get(), cert->tbs, sig, real.name + " cert " + std::to_string(i));
     }
     // Mutations of one certificate signature per document (the leaf's).
-    d.Mutations(KeyFromCert(path[path.size() - 2]).get(), *x509::TbsCertificate(path.back()),
+    d.Mutations(KeyFromCert(path[path.size() - 2]).get(), x509::ParseCertificate(path.back())->tbs,
                 CertSignature(path.back()), false, real.name + " leaf cert", 11);
   }
   EXPECT_GT(docs, 0);

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "nitro_attest/document.h"
 #include "nitro_attest/encoding.h"
 #include "src/ossl/ossl.h"
 #include "testing/matchers.h"
@@ -19,9 +20,7 @@ namespace {
 using ::nitro_attest::testing::HasCode;
 using ::nitro_attest::testing::IsOk;
 
-ossl::EvpPkeyPtr NewKey(const char* curve) {
-  return ossl::EvpPkeyPtr(EVP_EC_gen(curve));
-}
+ossl::EvpPkeyPtr NewKey(const char* curve) { return ossl::EvpPkeyPtr(EVP_EC_gen(curve)); }
 
 TEST(Es384Test, SignThenVerify) {
   auto key = NewKey("P-384");
@@ -43,9 +42,9 @@ TEST(Es384Test, AcceptsHighS) {
   ASSERT_THAT(sig, IsOk());
   // (r, n - s) is the other valid signature; real AWS documents use both forms.
   ossl::BignumPtr n(BN_new());
-  ASSERT_TRUE(BN_hex2bn(
-      reinterpret_cast<BIGNUM**>(&n),
-      "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973"));
+  ASSERT_TRUE(BN_hex2bn(reinterpret_cast<BIGNUM**>(&n),
+                        "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248"
+                        "B0A77AECEC196ACCC52973"));
   ossl::BignumPtr s(BN_bin2bn(sig->data() + 48, 48, nullptr));
   ossl::BignumPtr other(BN_new());
   ASSERT_EQ(BN_sub(other.get(), n.get(), s.get()), 1);
@@ -67,6 +66,65 @@ TEST(Es384Test, RejectsWrongSizesAndCurves) {
   EXPECT_THAT(VerifyRaw(p256.get(), msg, std::vector<uint8_t>(96, 1)),
               HasCode(ErrorCode::kUnsupportedAlgorithm));
   EXPECT_THAT(SignRaw(p256.get(), msg), HasCode(ErrorCode::kUnsupportedAlgorithm));
+}
+
+Bytes PointOf(EVP_PKEY* key) {
+  auto k = PublicKey::FromEvp(key);
+  EXPECT_THAT(k, IsOk());
+  return k ? Bytes(k->point().begin(), k->point().end()) : Bytes{};
+}
+
+TEST(PublicKeyTest, FromPointVerifiesLikeTheEvpKey) {
+  auto key = NewKey("P-384");
+  const Bytes point = PointOf(key.get());
+  ASSERT_EQ(point.size(), kPointSize);
+  EXPECT_EQ(point[0], 0x04);
+  auto k = PublicKey::FromPoint(point);
+  ASSERT_THAT(k, IsOk());
+  const Bytes msg = {7, 7, 7};
+  auto sig = SignRaw(key.get(), msg);
+  ASSERT_THAT(sig, IsOk());
+  EXPECT_THAT(VerifyRaw(*k, msg, *sig), IsOk());
+  const PublicKey copy = *k;  // copies share the key
+  EXPECT_THAT(VerifyRaw(copy, msg, *sig), IsOk());
+  EXPECT_THAT(VerifyRaw(*k, Bytes{7, 7}, *sig), HasCode(ErrorCode::kBadSignature));
+  auto der = RawToDer(*sig);
+  ASSERT_THAT(der, IsOk());
+  EXPECT_THAT(VerifyDer(*k, msg, *der), IsOk());
+  // Another key's signature fails under this one.
+  auto other = NewKey("P-384");
+  auto other_sig = SignRaw(other.get(), msg);
+  ASSERT_THAT(other_sig, IsOk());
+  EXPECT_THAT(VerifyRaw(*k, msg, *other_sig), HasCode(ErrorCode::kBadSignature));
+}
+
+TEST(PublicKeyTest, FromPointRefusesAnythingButAnUncompressedPointOnTheCurve) {
+  auto key = NewKey("P-384");
+  const Bytes point = PointOf(key.get());
+  ASSERT_EQ(point.size(), kPointSize);
+  EXPECT_THAT(PublicKey::FromPoint(Bytes{}), HasCode(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(PublicKey::FromPoint(Bytes(point.begin(), point.end() - 1)),
+              HasCode(ErrorCode::kInvalidArgument));
+  Bytes compressed(point.begin(), point.begin() + 49);
+  compressed[0] = static_cast<uint8_t>(0x02 | (point.back() & 1));
+  EXPECT_THAT(PublicKey::FromPoint(compressed), HasCode(ErrorCode::kInvalidArgument));
+  Bytes off_curve = point;
+  off_curve[96] ^= 0x01;  // y changed: (x, y') is not on P-384
+  EXPECT_THAT(PublicKey::FromPoint(off_curve), HasCode(ErrorCode::kInvalidArgument));
+  Bytes hybrid = point;
+  hybrid[0] = 0x06;
+  EXPECT_THAT(PublicKey::FromPoint(hybrid), HasCode(ErrorCode::kInvalidArgument));
+  // x = p (the field prime) is out of range even before the curve equation.
+  const Bytes p = HexDecode(
+                      "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff"
+                      "0000000000000000ffffffff")
+                      .value();
+  Bytes x_is_p = point;
+  std::copy(p.begin(), p.end(), x_is_p.begin() + 1);
+  EXPECT_THAT(PublicKey::FromPoint(x_is_p), HasCode(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(PublicKey::FromPoint(Bytes(kPointSize, 0x00)), HasCode(ErrorCode::kInvalidArgument));
+  auto p256 = NewKey("P-256");
+  EXPECT_THAT(PublicKey::FromEvp(p256.get()), HasCode(ErrorCode::kUnsupportedAlgorithm));
 }
 
 // Runs one Wycheproof file; `raw` selects r||s (P1363) or DER signatures. Every test has a

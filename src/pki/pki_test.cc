@@ -243,7 +243,7 @@ TEST(PkiTest, ChainVerifiesWithVerifyChain) {
   EXPECT_EQ(v->leaf_subject,
             "CN=i-0123456789abcdef0-enc0123456789abcdef.emulator.insecure,OU=AWS,O=Amazon,"
             "L=Seattle,ST=Washington,C=US");
-  EXPECT_EQ(EVP_PKEY_eq(v->leaf_key.get(), p->leaf_key.get()), 1);
+  EXPECT_EQ(v->leaf_key.point(), es384::PublicKey::FromEvp(p->leaf_key.get())->point());
 }
 
 TEST(PkiTest, DefaultsToTheSystemClock) {
@@ -363,7 +363,7 @@ TEST(PkiTest, IssueLeafRotatesUnderTheInstanceKey) {
   ASSERT_THAT(v, IsOk());
   EXPECT_EQ(v->leaf_not_before, later);
   EXPECT_EQ(v->leaf_not_after, later + hours(3));
-  EXPECT_EQ(EVP_PKEY_eq(v->leaf_key.get(), leaf->key.get()), 1);
+  EXPECT_EQ(v->leaf_key.point(), es384::PublicKey::FromEvp(leaf->key.get())->point());
   // The instance certificate (1 day) cannot cover a leaf issued 22 hours in, nor one issued
   // before the instance certificate itself.
   EXPECT_THAT(IssueLeaf(*p, kNow + hours(22)), HasCode(ErrorCode::kInvalidArgument));

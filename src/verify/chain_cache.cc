@@ -15,21 +15,6 @@ void Append(std::string* key, std::span<const uint8_t> bytes) {
   key->append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
-// CopyChain returns a VerifiedChain sharing `c`'s leaf key (a new reference).
-Result<x509::VerifiedChain> CopyChain(const x509::VerifiedChain& c) {
-  if (EVP_PKEY_up_ref(c.leaf_key.get()) != 1) {
-    return MakeError(ErrorCode::kInternal, "EVP_PKEY_up_ref failed");
-  }
-  x509::VerifiedChain out;
-  out.leaf_key.reset(c.leaf_key.get());  // owns the reference taken above
-  out.leaf_subject = c.leaf_subject;
-  out.leaf_not_before = c.leaf_not_before;
-  out.leaf_not_after = c.leaf_not_after;
-  out.valid_from = c.valid_from;
-  out.valid_to = c.valid_to;
-  return out;
-}
-
 }  // namespace
 
 Result<x509::VerifiedChain> ChainCache::Verify(std::span<const uint8_t> leaf_der,
@@ -58,13 +43,13 @@ Result<x509::VerifiedChain> ChainCache::Verify(std::span<const uint8_t> leaf_der
         at <= it->second->chain.valid_to) {
       lru_.splice(lru_.begin(), lru_, it->second);
       ++hits_;
-      return CopyChain(it->second->chain);
+      return it->second->chain;  // a copy; the leaf key is shared, immutable
     }
     ++misses_;
   }
   NA_ASSIGN_OR_RETURN(x509::VerifiedChain chain,
                       x509::VerifyChain(leaf_der, cabundle, root_der, at));
-  NA_ASSIGN_OR_RETURN(x509::VerifiedChain stored, CopyChain(chain));
+  x509::VerifiedChain stored = chain;
   std::lock_guard<std::mutex> lock(mu_);
   if (index_.find(key) == index_.end()) {  // another thread may have stored it meanwhile
     lru_.push_front(Entry{std::move(key), std::move(stored)});

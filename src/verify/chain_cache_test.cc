@@ -88,7 +88,7 @@ void ExpectSameVerdict(ChainCache& cache, const Bytes& leaf, const std::vector<B
   ASSERT_EQ(full.has_value(), cached.has_value());
   if (full) {
     EXPECT_EQ(cached->leaf_subject, full->leaf_subject);
-    EXPECT_EQ(EVP_PKEY_eq(cached->leaf_key.get(), full->leaf_key.get()), 1);
+    EXPECT_EQ(cached->leaf_key.point(), full->leaf_key.point());
   } else {
     EXPECT_EQ(cached.error().code, full.error().code);
     EXPECT_EQ(cached.error().cert_index, full.error().cert_index);
@@ -101,7 +101,7 @@ TEST(ChainCacheTest, SecondVerificationIsAHit) {
   ASSERT_THAT(cache.Verify(p.leaf_der, p.cabundle(), p.root_der, kAt), IsOk());
   const auto hit = cache.Verify(p.leaf_der, p.cabundle(), p.root_der, kAt + seconds(5));
   ASSERT_THAT(hit, IsOk());
-  EXPECT_EQ(EVP_PKEY_eq(hit->leaf_key.get(), p.leaf_key.get()), 1);
+  EXPECT_EQ(hit->leaf_key.point(), es384::PublicKey::FromEvp(p.leaf_key.get())->point());
   const auto s = cache.stats();
   EXPECT_EQ(s.misses, 1u);
   EXPECT_EQ(s.hits, 1u);

@@ -152,7 +152,7 @@ Result<VerifiedDocument> internal::VerifyWith(std::span<const uint8_t> document,
                       verify_chain(doc.certificate, doc.cabundle, options.root_der, now));
   rec.Pass("chain");
   const Bytes to_be_signed = BuildSigStructure(doc.protected_header, doc.payload);
-  NA_TRY(es384::VerifyRaw(chain.leaf_key.get(), to_be_signed, doc.signature));
+  NA_TRY(es384::VerifyRaw(chain.leaf_key, to_be_signed, doc.signature));
   rec.Pass("signature");
   NA_TRY(CheckPolicy(doc, options, now, &rec));
   return VerifyAccess::Make(std::move(doc), now, chain, rec.Take());

@@ -1,5 +1,6 @@
 // Copyright 2026 The nitro-attest Authors. SPDX-License-Identifier: Apache-2.0
 #include <gtest/gtest.h>
+#include <openssl/core_names.h>
 #include <openssl/pem.h>
 
 #include <algorithm>
@@ -96,7 +97,7 @@ TEST(VerifyChainRealTest, EveryRealChainVerifiesInsideItsWindow) {
     auto verified = VerifyChain(chain.leaf, chain.cabundle, root, testing::InsideWindow(doc));
     ASSERT_THAT(verified, IsOk());
     EXPECT_EQ(verified->leaf_subject, doc.leaf_subject);
-    EXPECT_NE(verified->leaf_key, nullptr);
+    EXPECT_EQ(verified->leaf_key.point()[0], 0x04);
     EXPECT_LE(verified->leaf_not_before, testing::InsideWindow(doc));
     EXPECT_GE(verified->leaf_not_after, testing::InsideWindow(doc));
     // The window's ends are inclusive: every certificate is valid at both.
@@ -240,7 +241,7 @@ TEST(VerifyChainTest, GoodChainVerifies) {
   EXPECT_EQ(r->leaf_subject, "CN=leaf.test.insecure,O=Amazon,C=US");
   EXPECT_EQ(r->leaf_not_before, kNow - hours(1));
   EXPECT_EQ(r->leaf_not_after, kNow + hours(2));
-  EXPECT_EQ(EVP_PKEY_eq(r->leaf_key.get(), b.issued.back().key.get()), 1);
+  EXPECT_EQ(r->leaf_key.point(), es384::PublicKey::FromEvp(b.issued.back().key.get())->point());
 }
 
 TEST(VerifyChainTest, ValidityIntersectionIsReported) {
@@ -250,25 +251,6 @@ TEST(VerifyChainTest, ValidityIntersectionIsReported) {
   // The leaf is the shortest-lived certificate of the good chain.
   EXPECT_EQ(r->valid_from, r->leaf_not_before);
   EXPECT_EQ(r->valid_to, r->leaf_not_after);
-}
-
-TEST(TbsCertificateTest, ReturnsTheSignedBytesAsReceived) {
-  const Built b = Build(GoodSpec());
-  auto tbs = TbsCertificate(b.leaf);
-  ASSERT_THAT(tbs, IsOk());
-  // The TBS starts right after the outer SEQUENCE header (30 82 LL LL) and is a SEQUENCE.
-  ASSERT_GT(b.leaf.size(), 4u);
-  EXPECT_EQ(tbs->data(), b.leaf.data() + 4);
-  EXPECT_EQ((*tbs)[0], 0x30);
-  EXPECT_LT(tbs->size(), b.leaf.size());
-  Bytes indefinite = b.leaf;
-  indefinite[1] = 0x80;
-  EXPECT_THAT(TbsCertificate(indefinite), HasCode(ErrorCode::kMalformedCertificate));
-  EXPECT_THAT(TbsCertificate(Bytes{0x30, 0x03, 0x02, 0x01, 0x00}),
-              HasCode(ErrorCode::kMalformedCertificate));
-  EXPECT_THAT(TbsCertificate(Bytes{}), HasCode(ErrorCode::kMalformedCertificate));
-  Bytes truncated(b.leaf.begin(), b.leaf.begin() + 10);
-  EXPECT_THAT(TbsCertificate(truncated), HasCode(ErrorCode::kMalformedCertificate));
 }
 
 TEST(VerifyChainTest, ValidityEndsAreInclusive) {
@@ -594,6 +576,44 @@ TEST(VerifyChainTest, RootMustBeSelfIssued) {
   ChainSpec c = GoodSpec();
   c.root.issuer_name = pki::Name{{"CN", "someone.else.insecure"}};
   ExpectFailsAt(Verify(Build(c)), ErrorCode::kChainInvalid, 4);
+}
+
+TEST(VerifyChainTest, NamesChainByteForByte) {
+  // RFC 5280 §7.1 would match names case-insensitively; AWS chains copy the issuer's subject
+  // exactly, so anything else is refused.
+  ChainSpec c = GoodSpec();
+  c.leaf.issuer_name =
+      pki::Name{{"C", "US"}, {"O", "Amazon"}, {"OU", "AWS"}, {"CN", "INSTANCE.test.insecure"}};
+  ExpectFailsAt(Verify(Build(c)), ErrorCode::kChainInvalid, 0);
+}
+
+TEST(VerifyChainTest, PinnedRootIsATrustAnchorNotASignature) {
+  // The root is trusted because its bytes are the pinned ones (RFC 5280 §6.1 takes a trust
+  // anchor as input); its self-signature is not what makes it trusted, so it is not checked.
+  Built b = Build(GoodSpec());
+  Bytes root = b.root;
+  root[root.size() - 5] ^= 0x01;  // inside the root's own signature value
+  std::vector<Bytes> bundle = b.cabundle;
+  bundle[0] = root;
+  EXPECT_THAT(VerifyChain(b.leaf, bundle, root, kNow), IsOk());
+  // Everything the root signed is still checked under its key.
+  Bytes regional = bundle[1];
+  regional[regional.size() - 5] ^= 0x01;
+  bundle[1] = regional;
+  ExpectFailsAt(VerifyChain(b.leaf, bundle, root, kNow), ErrorCode::kChainInvalid, 3);
+}
+
+TEST(VerifyChainTest, CompressedLeafKeyIsRefused) {
+  ChainSpec c = GoodSpec();
+  ossl::EvpPkeyPtr key(EVP_EC_gen("P-384"));
+  ASSERT_NE(key, nullptr);
+  ASSERT_EQ(EVP_PKEY_set_utf8_string_param(key.get(), OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
+                                           OSSL_PKEY_EC_POINT_CONVERSION_FORMAT_COMPRESSED),
+            1);
+  c.leaf.subject_key = key.get();
+  const Built b = Build(c);
+  ASSERT_EQ(b.issued.size(), 5u);
+  ExpectFailsAt(Verify(b), ErrorCode::kUnsupportedAlgorithm, 0);
 }
 
 TEST(VerifyChainTest, SignatureByTheWrongKey) {

@@ -11,13 +11,13 @@
 
 #include "nitro_attest/document.h"
 #include "nitro_attest/result.h"
-#include "src/ossl/ossl.h"
+#include "src/es384/es384.h"
 
 namespace nitro_attest::x509 {
 
 // VerifiedChain is what a successful chain verification yields.
 struct VerifiedChain {
-  ossl::EvpPkeyPtr leaf_key;  // the leaf's P-384 public key, for the COSE signature
+  es384::PublicKey leaf_key;  // the leaf's P-384 public key, for the COSE signature
   std::string leaf_subject;   // RFC 2253
   std::chrono::system_clock::time_point leaf_not_before, leaf_not_after;
   // The intersection of every certificate's validity period (root included): the chain
@@ -35,11 +35,7 @@ struct VerifiedChain {
 // n = cabundle[0]. Checks run in this order, so the first failure is reported: cabundle size
 // and root bytes; DER of every certificate; algorithms of every certificate (before any
 // signature math); then from the root down: issuer name and signature, extensions, validity.
-// TbsCertificate returns the bytes of the tbsCertificate element inside a certificate's DER,
-// exactly as received (what the issuer signed). Fails (kMalformedCertificate) on anything but
-// definite-length SEQUENCEs.
-Result<std::span<const uint8_t>> TbsCertificate(std::span<const uint8_t> cert_der);
-
+// The root's own signature is not checked: it is trusted as the pinned bytes, not for it.
 Result<VerifiedChain> VerifyChain(std::span<const uint8_t> leaf_der,
                                   const std::vector<Bytes>& cabundle,
                                   std::span<const uint8_t> root_der,

@@ -1,0 +1,379 @@
+// Copyright 2026 The nitro-attest Authors. SPDX-License-Identifier: Apache-2.0
+//
+// RFC 5280 §4.1 in DER, for the profile of a Nitro attestation chain. What is read is checked
+// strictly (DER only, v3 only, no duplicate extensions, DER forms of BOOLEAN DEFAULT FALSE);
+// extensions other than basicConstraints and keyUsage are opaque (only their criticality
+// matters to the chain walk).
+#include "src/x509/cert.h"
+
+#include <algorithm>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "src/common/der.h"
+
+namespace nitro_attest::x509 {
+namespace {
+
+using Clock = std::chrono::system_clock;
+using der::DerReader;
+using Span = std::span<const uint8_t>;
+
+constexpr uint8_t kOidBasicConstraints[] = {0x55, 0x1d, 0x13};  // 2.5.29.19
+constexpr uint8_t kOidKeyUsage[] = {0x55, 0x1d, 0x0f};          // 2.5.29.15
+
+bool Equal(Span a, Span b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
+
+Error Malformed(std::string what) {
+  return MakeError(ErrorCode::kMalformedCertificate, std::move(what));
+}
+
+// ValidOid checks an OBJECT IDENTIFIER's content: non-empty, base-128 subidentifiers in
+// minimal form, the last one complete.
+bool ValidOid(Span oid) {
+  if (oid.empty() || (oid.back() & 0x80) != 0) {
+    return false;
+  }
+  bool start = true;
+  for (const uint8_t b : oid) {
+    if (start && b == 0x80) {
+      return false;  // a leading zero septet
+    }
+    start = (b & 0x80) == 0;
+  }
+  return true;
+}
+
+// ReadAlgorithm reads an AlgorithmIdentifier { OID, parameters ANY OPTIONAL } and returns the
+// whole element (compared byte for byte by the chain walk).
+bool ReadAlgorithm(DerReader* in, Span* whole) {
+  Span content, oid, params;
+  uint8_t tag = 0;
+  if (!in->Read(der::kSequence, &content, whole)) {
+    return false;
+  }
+  DerReader r(content);
+  if (!r.Read(der::kOid, &oid) || !ValidOid(oid)) {
+    return false;
+  }
+  if (!r.empty() && !r.ReadAny(&tag, &params)) {
+    return false;
+  }
+  return r.empty();
+}
+
+// ReadName reads a Name: SEQUENCE OF RelativeDistinguishedName, each a non-empty SET OF
+// { type OID, value ANY }. Returns the whole element: names chain by byte equality.
+bool ReadName(DerReader* in, Span* whole) {
+  Span rdns;
+  if (!in->Read(der::kSequence, &rdns, whole)) {
+    return false;
+  }
+  DerReader r(rdns);
+  while (!r.empty()) {
+    Span set;
+    if (!r.Read(der::kSet, &set) || set.empty()) {
+      return false;
+    }
+    DerReader s(set);
+    while (!s.empty()) {
+      Span atv, type, value;
+      uint8_t tag = 0;
+      if (!s.Read(der::kSequence, &atv)) {
+        return false;
+      }
+      DerReader a(atv);
+      if (!a.Read(der::kOid, &type) || !ValidOid(type) || !a.ReadAny(&tag, &value) || !a.empty()) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// Digits reads `n` ASCII digits as a number.
+std::optional<int> Digits(Span s, size_t pos, size_t n) {
+  int v = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') {
+      return std::nullopt;
+    }
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+// DaysFromCivil is the number of days from 1970-01-01 to y-m-d (proleptic Gregorian; H.
+// Hinnant's algorithm).
+int64_t DaysFromCivil(int64_t y, int m, int d) {
+  y -= m <= 2 ? 1 : 0;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t mp = m > 2 ? m - 3 : m + 9;
+  const int64_t doy = (153 * mp + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+int DaysInMonth(int y, int m) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m == 2 && leap ? 29 : kDays[m - 1];
+}
+
+bool ReadTime(DerReader* in, Clock::time_point* out) {
+  Span content;
+  uint8_t tag = 0;
+  if (!in->ReadAny(&tag, &content)) {
+    return false;
+  }
+  const auto t = ParseTime(tag, content);
+  if (!t) {
+    return false;
+  }
+  *out = *t;
+  return true;
+}
+
+// ReadBitString reads a BIT STRING and returns its content, unused-bit count byte included.
+// DER: the count is 0..7, 0 for an empty string, and the unused bits are zero.
+bool ReadBitString(DerReader* in, Span* content) {
+  Span c;
+  if (!in->Read(der::kBitString, &c) || c.empty() || c[0] > 7 || (c.size() == 1 && c[0] != 0)) {
+    return false;
+  }
+  if (c.size() > 1 && (c.back() & ((1u << c[0]) - 1)) != 0) {
+    return false;
+  }
+  *content = c;
+  return true;
+}
+
+// ParseBasicConstraints reads BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE,
+// pathLenConstraint INTEGER (0..MAX) OPTIONAL }.
+bool ParseBasicConstraints(Span value, Certificate* c) {
+  DerReader outer(value);
+  Span seq;
+  if (!outer.Read(der::kSequence, &seq) || !outer.empty()) {
+    return false;
+  }
+  DerReader r(seq);
+  if (r.PeekTag(der::kBoolean)) {
+    // DER omits a DEFAULT value, so an explicit cA is TRUE.
+    if (!r.ReadBoolean(&c->ca) || !c->ca) {
+      return false;
+    }
+  }
+  if (r.PeekTag(der::kInteger)) {
+    Span magnitude;
+    if (!r.ReadUnsignedInteger(&magnitude)) {
+      return false;  // negative
+    }
+    uint64_t v = 0;
+    for (const uint8_t b : magnitude) {
+      v = v > (std::numeric_limits<uint64_t>::max() >> 8) ? std::numeric_limits<uint64_t>::max()
+                                                          : (v << 8) | b;
+    }
+    c->path_len = v;
+  }
+  c->has_basic_constraints = true;
+  return r.empty();
+}
+
+// ParseKeyUsage reads KeyUsage ::= BIT STRING; named bits 0..8 are kept.
+bool ParseKeyUsage(Span value, Certificate* c) {
+  DerReader outer(value);
+  Span bits;
+  if (!ReadBitString(&outer, &bits) || !outer.empty()) {
+    return false;
+  }
+  uint32_t usage = 0;
+  for (size_t i = 0; i < 9 && i / 8 + 1 < bits.size(); ++i) {
+    if ((bits[1 + i / 8] & (0x80 >> (i % 8))) != 0) {
+      usage |= 1u << i;
+    }
+  }
+  c->has_key_usage = true;
+  c->key_usage = usage;
+  return true;
+}
+
+// ParseExtensions reads [3] EXPLICIT SEQUENCE SIZE (1..MAX) OF Extension.
+Status ParseExtensions(Span explicit_content, Certificate* c) {
+  DerReader wrapper(explicit_content);
+  Span list;
+  if (!wrapper.Read(der::kSequence, &list) || !wrapper.empty() || list.empty()) {
+    return Malformed("malformed extensions");
+  }
+  std::vector<Span> seen;
+  DerReader r(list);
+  while (!r.empty()) {
+    Span ext, oid, value;
+    if (!r.Read(der::kSequence, &ext)) {
+      return Malformed("malformed extension");
+    }
+    DerReader e(ext);
+    bool critical = false;
+    if (!e.Read(der::kOid, &oid) || !ValidOid(oid)) {
+      return Malformed("malformed extension identifier");
+    }
+    // critical BOOLEAN DEFAULT FALSE: DER omits FALSE, so an explicit one is TRUE.
+    if (e.PeekTag(der::kBoolean) && (!e.ReadBoolean(&critical) || !critical)) {
+      return Malformed("extension criticality is not DER");
+    }
+    if (!e.Read(der::kOctetString, &value) || !e.empty()) {
+      return Malformed("malformed extension");
+    }
+    for (const Span& s : seen) {
+      if (Equal(s, oid)) {
+        return Malformed("duplicate extension");  // RFC 5280 §4.2
+      }
+    }
+    seen.push_back(oid);
+    if (Equal(oid, kOidBasicConstraints)) {
+      if (!ParseBasicConstraints(value, c)) {
+        return Malformed("malformed basicConstraints");
+      }
+      c->basic_constraints_critical = critical;
+    } else if (Equal(oid, kOidKeyUsage)) {
+      if (!ParseKeyUsage(value, c)) {
+        return Malformed("malformed keyUsage");
+      }
+    } else if (critical) {
+      c->unknown_critical_extension = true;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::optional<Clock::time_point> ParseTime(uint8_t tag, Span s) {
+  int year = 0;
+  size_t pos = 0;
+  if (tag == der::kUtcTime && s.size() == 13) {
+    const auto yy = Digits(s, 0, 2);
+    if (!yy) {
+      return std::nullopt;
+    }
+    year = *yy >= 50 ? 1900 + *yy : 2000 + *yy;  // RFC 5280 §4.1.2.5.1
+    pos = 2;
+  } else if (tag == der::kGeneralizedTime && s.size() == 15) {
+    const auto yyyy = Digits(s, 0, 4);
+    if (!yyyy) {
+      return std::nullopt;
+    }
+    year = *yyyy;
+    pos = 4;
+  } else {
+    return std::nullopt;  // wrong type, fractions, offsets or missing seconds: not DER
+  }
+  const auto month = Digits(s, pos, 2), day = Digits(s, pos + 2, 2), hour = Digits(s, pos + 4, 2),
+             minute = Digits(s, pos + 6, 2), second = Digits(s, pos + 8, 2);
+  if (!month || !day || !hour || !minute || !second || s[pos + 10] != 'Z' || *month < 1 ||
+      *month > 12 || *day < 1 || *day > DaysInMonth(year, *month) || *hour > 23 || *minute > 59 ||
+      *second > 59) {
+    return std::nullopt;
+  }
+  const int64_t seconds =
+      DaysFromCivil(year, *month, *day) * 86400 + *hour * 3600 + *minute * 60 + *second;
+  // system_clock counts nanoseconds in 64 bits (years 1677-2262); 99991231235959Z, RFC 5280's
+  // "no well-defined expiration", must become the far future, not wrap around.
+  using Seconds = std::chrono::seconds;
+  const int64_t max_s =
+      std::chrono::duration_cast<Seconds>(Clock::time_point::max().time_since_epoch()).count();
+  const int64_t min_s =
+      std::chrono::duration_cast<Seconds>(Clock::time_point::min().time_since_epoch()).count();
+  if (seconds >= max_s) {
+    return Clock::time_point::max();
+  }
+  if (seconds <= min_s) {
+    return Clock::time_point::min();
+  }
+  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(Seconds(seconds)));
+}
+
+Result<Certificate> ParseCertificate(Span der) {
+  if (der.empty()) {
+    return Malformed("empty certificate");
+  }
+  Certificate c;
+  c.der = der;
+  DerReader in(der);
+  Span cert;
+  if (!in.Read(der::kSequence, &cert)) {
+    return Malformed("certificate is not a DER SEQUENCE");
+  }
+  if (!in.empty()) {
+    return Malformed("trailing bytes after certificate");
+  }
+  DerReader outer(cert);
+  Span tbs;
+  if (!outer.Read(der::kSequence, &tbs, &c.tbs)) {
+    return Malformed("tbsCertificate is not a DER SEQUENCE");
+  }
+  if (!ReadAlgorithm(&outer, &c.signature_algorithm) || !ReadBitString(&outer, &c.signature) ||
+      !outer.empty()) {
+    return Malformed("malformed signatureAlgorithm or signatureValue");
+  }
+
+  DerReader t(tbs);
+  Span version_wrapper, version;
+  if (!t.Read(der::ContextExplicit(0), &version_wrapper)) {
+    return Malformed("certificate is not X.509 v3");  // v1: the version is absent
+  }
+  DerReader v(version_wrapper);
+  if (!v.ReadInteger(&version) || !v.empty() || version.size() != 1 || version[0] != 2) {
+    return Malformed("certificate is not X.509 v3");
+  }
+  Span serial;
+  if (!t.ReadInteger(&serial)) {
+    return Malformed("malformed serialNumber");
+  }
+  if (!ReadAlgorithm(&t, &c.tbs_signature)) {
+    return Malformed("malformed TBS signature algorithm");
+  }
+  if (!ReadName(&t, &c.issuer)) {
+    return Malformed("malformed issuer name");
+  }
+  Span validity;
+  if (!t.Read(der::kSequence, &validity)) {
+    return Malformed("malformed validity");
+  }
+  DerReader val(validity);
+  if (!ReadTime(&val, &c.not_before) || !ReadTime(&val, &c.not_after) || !val.empty()) {
+    return Malformed("malformed validity time");
+  }
+  if (!ReadName(&t, &c.subject)) {
+    return Malformed("malformed subject name");
+  }
+  Span spki;
+  if (!t.Read(der::kSequence, &spki)) {
+    return Malformed("malformed subjectPublicKeyInfo");
+  }
+  DerReader k(spki);
+  if (!ReadAlgorithm(&k, &c.key_algorithm) || !ReadBitString(&k, &c.key_bits) || !k.empty()) {
+    return Malformed("malformed subjectPublicKeyInfo");
+  }
+  Span unique_id;
+  if (t.PeekTag(0x81) && !t.Read(0x81, &unique_id)) {  // [1] issuerUniqueID
+    return Malformed("malformed issuerUniqueID");
+  }
+  if (t.PeekTag(0x82) && !t.Read(0x82, &unique_id)) {  // [2] subjectUniqueID
+    return Malformed("malformed subjectUniqueID");
+  }
+  if (t.PeekTag(der::ContextExplicit(3))) {
+    Span extensions;
+    if (!t.Read(der::ContextExplicit(3), &extensions)) {
+      return Malformed("malformed extensions");
+    }
+    NA_TRY(ParseExtensions(extensions, &c));
+  }
+  if (!t.empty()) {
+    return Malformed("unexpected data at the end of tbsCertificate");
+  }
+  return c;
+}
+
+}  // namespace nitro_attest::x509

@@ -1,0 +1,59 @@
+// Copyright 2026 The nitro-attest Authors. SPDX-License-Identifier: Apache-2.0
+//
+// A strict DER reader for the certificates of an attestation chain (internal). Written here
+// rather than taken from OpenSSL because OpenSSL 3.0's d2i_X509 decodes every public key
+// through its provider machinery, which was about a quarter of a cold verification (issue 6;
+// docs/design.md "Certificate parsing"). fuzz/x509_cert.cc checks it against d2i_X509.
+#ifndef NITRO_ATTEST_SRC_X509_CERT_H_
+#define NITRO_ATTEST_SRC_X509_CERT_H_
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+
+#include "nitro_attest/result.h"
+
+namespace nitro_attest::x509 {
+
+// Certificate is one parsed certificate: the parts the chain walk checks.
+struct Certificate {
+  // Each span points into the DER the certificate was parsed from.
+  std::span<const uint8_t> der;            // the whole certificate
+  std::span<const uint8_t> tbs;            // tbsCertificate as received: what the issuer signed
+  std::span<const uint8_t> tbs_signature;  // AlgorithmIdentifier inside tbsCertificate
+  std::span<const uint8_t> issuer;         // Name, whole DER element
+  std::span<const uint8_t> subject;        // Name, whole DER element
+  std::chrono::system_clock::time_point not_before, not_after;
+  std::span<const uint8_t> key_algorithm;  // SubjectPublicKeyInfo's AlgorithmIdentifier
+  std::span<const uint8_t>
+      key_bits;  // subjectPublicKey BIT STRING content, unused-bit byte included
+  std::span<const uint8_t> signature_algorithm;  // the outer AlgorithmIdentifier
+  std::span<const uint8_t> signature;            // signatureValue content, unused-bit byte included
+
+  // Extensions. Only basicConstraints and keyUsage are interpreted; any other extension marked
+  // critical sets unknown_critical_extension.
+  bool has_basic_constraints = false, basic_constraints_critical = false, ca = false;
+  std::optional<uint64_t> path_len;  // saturates at UINT64_MAX
+  bool has_key_usage = false;
+  uint32_t key_usage = 0;  // bit i of the named bit list at 1 << i (digitalSignature = 1 << 0)
+  bool unknown_critical_extension = false;
+};
+
+inline constexpr uint32_t kKeyUsageDigitalSignature = 1u << 0;
+inline constexpr uint32_t kKeyUsageKeyCertSign = 1u << 5;
+
+// ParseCertificate reads one X.509 v3 certificate in DER (RFC 5280 §4.1) with no bytes after
+// it. Fails with kMalformedCertificate (cert_index not set) on anything else: BER encodings,
+// versions other than v3, malformed names, times, extensions, a duplicate extension, or
+// malformed basicConstraints/keyUsage values. Algorithms and keys are not judged here.
+Result<Certificate> ParseCertificate(std::span<const uint8_t> der);
+
+// ParseTime reads the content of a UTCTime (YYMMDDHHMMSSZ, years 1950-2049) or GeneralizedTime
+// (YYYYMMDDHHMMSSZ) as DER requires them. Times outside what system_clock holds saturate.
+std::optional<std::chrono::system_clock::time_point> ParseTime(uint8_t tag,
+                                                               std::span<const uint8_t> content);
+
+}  // namespace nitro_attest::x509
+
+#endif  // NITRO_ATTEST_SRC_X509_CERT_H_

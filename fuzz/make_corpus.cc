@@ -5,6 +5,10 @@
 // negative), the NSM spec's example messages (spec §2.2, §2.3), protocol messages, frames and
 // small hand-made CBOR and text cases. Real AWS documents are never written here (project rule);
 // scripts/fuzz.sh adds them at run time from ../shared.
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -60,7 +64,8 @@ class Corpus {
     const fs::path dir = root_ / target;
     fs::create_directories(dir);
     std::ofstream out(dir / name, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
     if (!out) {
       Die("cannot write " + (dir / name).string());
     }
@@ -131,7 +136,8 @@ void SignedDocuments(Corpus& c) {
   base.module_id = "i-0123456789abcdef0-enc0123456789abcdef";
   base.digest = "SHA384";
   base.timestamp_ms = static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(FuzzClock().time_since_epoch()).count());
+      std::chrono::duration_cast<std::chrono::milliseconds>(FuzzClock().time_since_epoch())
+          .count());
   for (uint32_t i = 0; i < 16; ++i) {
     base.pcrs[i] = Bytes(48, static_cast<uint8_t>(i + 1));
   }
@@ -188,13 +194,14 @@ void NsmMessages(Corpus& c, NsmEmulator& emulator) {
       {"spec-get-random", "69 47657452616e646f6d"},
       // What an NSM also accepts (spec §2.11): fields reordered, text for bytes, an unknown
       // field, an indefinite outer map.
-      {"lenient-extend-reordered", "a1 69 457874656e64504352 a2 64 64617461 63 616263 65 696e646578 11"},
-      {"lenient-attestation-unknown-field",
-       "a1 6b 4174746573746174696f6e a1 63 666f6f 01"},
+      {"lenient-extend-reordered",
+       "a1 69 457874656e64504352 a2 64 64617461 63 616263 65 696e646578 11"},
+      {"lenient-attestation-unknown-field", "a1 6b 4174746573746174696f6e a1 63 666f6f 01"},
       {"lenient-indefinite-outer", "bf 67 4c6f636b504352 a1 65 696e646578 10 ff"},
       {"neg-unknown-unit", "67 556e6b6e6f776e"},
       {"neg-describe-pcr-index-65536", "a1 6b 4465736372696265504352 a1 65 696e646578 1a 00010000"},
-      {"neg-two-pairs", "a2 67 4c6f636b504352 a1 65 696e646578 10 68 4c6f636b50435273 a1 65 72616e6765 01"},
+      {"neg-two-pairs",
+       "a2 67 4c6f636b504352 a1 65 696e646578 10 68 4c6f636b50435273 a1 65 72616e6765 01"},
       {"neg-not-cbor", "ff ff ff"},
   };
   for (const auto& [name, hex] : requests) {
@@ -238,8 +245,7 @@ void ChannelAndMessages(Corpus& c, const std::vector<Bytes>& documents) {
   const Bytes finish = EncodeMessage(protocol::FinishMsg{});
   const Bytes ack = EncodeMessage(protocol::AckMsg{Bytes(48, 0x99)});
   const Bytes abort = EncodeMessage(protocol::AbortMsg{"bad_signature"});
-  c.Put("channel", "session-parent-side",
-        Concat({Frame(challenge), Frame(sealed), Frame(finish)}));
+  c.Put("channel", "session-parent-side", Concat({Frame(challenge), Frame(sealed), Frame(finish)}));
   c.Put("channel", "session-enclave-side", Concat({Frame(attestation), Frame(ack)}));
   c.Put("channel", "frame-challenge-plain", Frame(challenge_plain));
   c.Put("channel", "frame-abort", Frame(abort));
@@ -263,16 +269,32 @@ void ChannelAndMessages(Corpus& c, const std::vector<Bytes>& documents) {
 
 void Cbor(Corpus& c, const std::vector<Bytes>& documents) {
   const std::pair<const char*, const char*> items[] = {
-      {"uint-0", "00"}, {"uint-23", "17"}, {"uint-24", "1818"}, {"uint-256", "190100"},
-      {"uint-2p32", "1b 0000000100000000"}, {"neg-1000", "3903e7"}, {"bytes-empty", "40"},
-      {"bytes", "43 010203"}, {"text-utf8", "63 e282ac"}, {"array", "83 01 02 03"},
-      {"map", "a2 01 02 61 61 f6"}, {"indefinite-array", "9f 01 9f ff ff"},
-      {"indefinite-map", "bf 61 61 f5 ff"}, {"simple", "83 f4 f5 f6"},
-      {"bad-non-shortest", "18 17"}, {"bad-tag", "c0 00"}, {"bad-float", "f9 3c00"},
-      {"bad-indefinite-bytes", "5f 41 00 ff"}, {"bad-duplicate-key", "a2 01 01 01 02"},
-      {"bad-trailing", "00 00"}, {"bad-truncated", "43 0102"}, {"bad-utf8", "62 c0 80"},
-      {"bad-break", "ff"}, {"bad-huge-length", "9b ffffffffffffffff"},
-      {"bad-key-type", "a1 80 01"}, {"bad-surrogate", "63 eda080"},
+      {"uint-0", "00"},
+      {"uint-23", "17"},
+      {"uint-24", "1818"},
+      {"uint-256", "190100"},
+      {"uint-2p32", "1b 0000000100000000"},
+      {"neg-1000", "3903e7"},
+      {"bytes-empty", "40"},
+      {"bytes", "43 010203"},
+      {"text-utf8", "63 e282ac"},
+      {"array", "83 01 02 03"},
+      {"map", "a2 01 02 61 61 f6"},
+      {"indefinite-array", "9f 01 9f ff ff"},
+      {"indefinite-map", "bf 61 61 f5 ff"},
+      {"simple", "83 f4 f5 f6"},
+      {"bad-non-shortest", "18 17"},
+      {"bad-tag", "c0 00"},
+      {"bad-float", "f9 3c00"},
+      {"bad-indefinite-bytes", "5f 41 00 ff"},
+      {"bad-duplicate-key", "a2 01 01 01 02"},
+      {"bad-trailing", "00 00"},
+      {"bad-truncated", "43 0102"},
+      {"bad-utf8", "62 c0 80"},
+      {"bad-break", "ff"},
+      {"bad-huge-length", "9b ffffffffffffffff"},
+      {"bad-key-type", "a1 80 01"},
+      {"bad-surrogate", "63 eda080"},
   };
   for (const auto& [name, hex] : items) {
     c.Put("cbor", name, Hex(hex));
@@ -285,11 +307,19 @@ void Cbor(Corpus& c, const std::vector<Bytes>& documents) {
 
 void Encoding(Corpus& c, const std::vector<Bytes>& documents) {
   const std::pair<const char*, std::string> texts[] = {
-      {"hex-lower", "00ff10ab"}, {"hex-prefixed-upper", "0xDEADBEEF"}, {"hex-odd", "abc"},
-      {"hex-bad-digit", "0g"}, {"b64-padded", "aGVsbG8="}, {"b64-unpadded", "aGVsbG8"},
-      {"b64-url", "-_-_"}, {"b64-wrapped", "aGVs\nbG8g\r\nd29y bGQ="},
-      {"b64-bad-trailing-bits", "aGVsbG9="}, {"b64-bad-char", "aGV*bG8="},
-      {"b64-data-after-padding", "aA==aA=="}, {"b64-short", "a"}, {"empty", ""},
+      {"hex-lower", "00ff10ab"},
+      {"hex-prefixed-upper", "0xDEADBEEF"},
+      {"hex-odd", "abc"},
+      {"hex-bad-digit", "0g"},
+      {"b64-padded", "aGVsbG8="},
+      {"b64-unpadded", "aGVsbG8"},
+      {"b64-url", "-_-_"},
+      {"b64-wrapped", "aGVs\nbG8g\r\nd29y bGQ="},
+      {"b64-bad-trailing-bits", "aGVsbG9="},
+      {"b64-bad-char", "aGV*bG8="},
+      {"b64-data-after-padding", "aA==aA=="},
+      {"b64-short", "a"},
+      {"empty", ""},
   };
   for (const auto& [name, text] : texts) {
     c.Put("encoding", name, Text(text));
@@ -297,6 +327,39 @@ void Encoding(Corpus& c, const std::vector<Bytes>& documents) {
   c.Put("encoding", "document-raw", documents.front());
   c.Put("encoding", "document-base64", Text(Base64Encode(documents.front())));
   c.Put("encoding", "document-hex", Text(HexEncode(documents.back())));
+}
+
+// X509 seeds: the seeded chain's five certificates and two that the chain walk refuses for
+// their keys (P-256, compressed P-384), so mutations start from every branch of the reader.
+void X509Certs(Corpus& c) {
+  pki::PkiOptions po;
+  po.seed = kFuzzSeed;
+  po.now = FuzzClock();
+  const pki::Pki pki = Must(pki::GeneratePki(po), "pki");
+  c.Put("x509", "root", pki.root_der);
+  const char* names[] = {"regional", "zonal", "instance"};
+  for (size_t i = 0; i < pki.intermediates.size() && i < 3; ++i) {
+    c.Put("x509", names[i], pki.intermediates[i]);
+  }
+  c.Put("x509", "leaf", pki.leaf_der);
+  pki::CertSpec spec;
+  spec.subject = {{"CN", "fuzz.leaf.insecure"}};
+  spec.not_before = FuzzClock();
+  spec.not_after = FuzzClock() + std::chrono::hours(3);
+  spec.key_type = pki::KeyType::kP256;
+  c.Put("x509", "leaf-p256",
+        Must(pki::Issue(spec, pki.intermediates.back(), pki.instance_key.get()), "p256 leaf").der);
+  spec.key_type = pki::KeyType::kP384;
+  ossl::EvpPkeyPtr key(EVP_EC_gen("P-384"));
+  if (!key ||
+      EVP_PKEY_set_utf8_string_param(key.get(), OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
+                                     OSSL_PKEY_EC_POINT_CONVERSION_FORMAT_COMPRESSED) != 1) {
+    Die("compressed key");
+  }
+  spec.subject_key = key.get();
+  c.Put("x509", "leaf-compressed-key",
+        Must(pki::Issue(spec, pki.intermediates.back(), pki.instance_key.get()), "compressed leaf")
+            .der);
 }
 
 int Main(int argc, char** argv) {
@@ -320,6 +383,7 @@ int Main(int argc, char** argv) {
   ChannelAndMessages(corpus, documents);
   Cbor(corpus, documents);
   Encoding(corpus, documents);
+  X509Certs(corpus);
   std::printf("corpus written to %s\n", argv[1]);
   return 0;
 }

@@ -69,12 +69,21 @@ class DerReader {
     return true;
   }
 
-  // ReadAny reads one element whatever its tag (a value of type ANY).
+  // ReadAny reads one element whatever its tag (a value of type ANY). A universal tag must have
+  // the form DER gives it: SEQUENCE and SET constructed, everything else primitive (no
+  // constructed strings), and never the end-of-contents tag 0.
   bool ReadAny(uint8_t* tag, std::span<const uint8_t>* content) {
     if (in_.empty()) {
       return false;
     }
     const uint8_t t = in_[0];
+    if ((t & 0xc0) == 0) {
+      const uint8_t number = t & 0x1f;
+      const bool constructed = (t & 0x20) != 0;
+      if (number == 0 || constructed != (number == 0x10 || number == 0x11)) {
+        return false;
+      }
+    }
     if (!Read(t, content)) {
       return false;
     }

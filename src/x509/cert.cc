@@ -57,14 +57,108 @@ bool ReadAlgorithm(DerReader* in, Span* whole) {
   if (!r.Read(der::kOid, &oid) || !ValidOid(oid)) {
     return false;
   }
-  if (!r.empty() && !r.ReadAny(&tag, &params)) {
+  // Parameters, when present, are NULL (RSA, ECDSA by mistake), a named curve or a SEQUENCE
+  // (explicit curve, RSASSA-PSS); the chain walk accepts exactly one form anyway.
+  if (!r.empty() &&
+      (!r.ReadAny(&tag, &params) || (tag != 0x05 && tag != der::kOid && tag != der::kSequence) ||
+       (tag == 0x05 && !params.empty()))) {
     return false;
   }
   return r.empty();
 }
 
+// IsNameString accepts the string types attribute values use (X.520 DirectoryString, and
+// IA5String for emailAddress and domainComponent, NumericString).
+bool IsNameString(uint8_t tag) {
+  switch (tag) {
+    case 0x0c:  // UTF8String
+    case 0x12:  // NumericString
+    case 0x13:  // PrintableString
+    case 0x14:  // TeletexString
+    case 0x16:  // IA5String
+    case 0x1c:  // UniversalString
+    case 0x1e:  // BMPString
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsScalarValue(uint32_t c) { return c <= 0x10ffff && (c < 0xd800 || c > 0xdfff); }
+
+// ValidUtf8 accepts well-formed UTF-8 (RFC 3629): shortest forms, no surrogates, <= U+10FFFF.
+bool ValidUtf8(Span s) {
+  for (size_t i = 0; i < s.size();) {
+    const uint8_t b = s[i];
+    size_t n = 0;
+    uint32_t c = 0;
+    if (b < 0x80) {
+      ++i;
+      continue;
+    } else if ((b & 0xe0) == 0xc0) {
+      n = 1;
+      c = b & 0x1fu;
+    } else if ((b & 0xf0) == 0xe0) {
+      n = 2;
+      c = b & 0x0fu;
+    } else if ((b & 0xf8) == 0xf0) {
+      n = 3;
+      c = b & 0x07u;
+    } else {
+      return false;
+    }
+    if (s.size() - i <= n) {
+      return false;
+    }
+    for (size_t k = 1; k <= n; ++k) {
+      if ((s[i + k] & 0xc0) != 0x80) {
+        return false;
+      }
+      c = (c << 6) | (s[i + k] & 0x3fu);
+    }
+    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (c < kMin[n] || !IsScalarValue(c)) {
+      return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+// ValidWide accepts BMPString (UCS-2, 2 bytes) and UniversalString (UCS-4, 4 bytes) contents
+// of whole characters that are Unicode scalar values, as OpenSSL demands when it reads a name.
+bool ValidWide(Span s, size_t width) {
+  if (s.size() % width != 0) {
+    return false;
+  }
+  for (size_t i = 0; i < s.size(); i += width) {
+    uint32_t c = 0;
+    for (size_t k = 0; k < width; ++k) {
+      c = (c << 8) | s[i + k];
+    }
+    if (!IsScalarValue(c)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// ValidNameString checks the content of an attribute value's string type.
+bool ValidNameString(uint8_t tag, Span value) {
+  switch (tag) {
+    case 0x0c:
+      return ValidUtf8(value);
+    case 0x1e:
+      return ValidWide(value, 2);
+    case 0x1c:
+      return ValidWide(value, 4);
+    default:
+      return true;  // byte strings, read by OpenSSL as Latin-1
+  }
+}
+
 // ReadName reads a Name: SEQUENCE OF RelativeDistinguishedName, each a non-empty SET OF
-// { type OID, value ANY }. Returns the whole element: names chain by byte equality.
+// { type OID, value: a string type }. Returns the whole element: names chain by byte equality.
 bool ReadName(DerReader* in, Span* whole) {
   Span rdns;
   if (!in->Read(der::kSequence, &rdns, whole)) {
@@ -84,7 +178,8 @@ bool ReadName(DerReader* in, Span* whole) {
         return false;
       }
       DerReader a(atv);
-      if (!a.Read(der::kOid, &type) || !ValidOid(type) || !a.ReadAny(&tag, &value) || !a.empty()) {
+      if (!a.Read(der::kOid, &type) || !ValidOid(type) || !a.ReadAny(&tag, &value) || !a.empty() ||
+          !IsNameString(tag) || !ValidNameString(tag, value)) {
         return false;
       }
     }

@@ -203,6 +203,35 @@ TEST(ParseCertificateTest, RejectsOtherVersions) {
       HasCode(ErrorCode::kMalformedCertificate));
 }
 
+TEST(ParseCertificateTest, NameValuesMustBeWellFormedStrings) {
+  const Bytes leaf = GoodLeaf();
+  // The generated names hold "Amazon" as a UTF8String (0c 06 41 6d 61 7a 6f 6e).
+  const Bytes amazon = {0x0c, 0x06, 'A', 'm', 'a', 'z', 'o', 'n'};
+  ASSERT_NE(std::search(leaf.begin(), leaf.end(), amazon.begin(), amazon.end()), leaf.end());
+  const std::vector<std::pair<const char*, Bytes>> bad = {
+      {"primitive SEQUENCE tag", {0x10, 0x06, 'A', 'm', 'a', 'z', 'o', 'n'}},
+      {"OCTET STRING", {0x04, 0x06, 'A', 'm', 'a', 'z', 'o', 'n'}},
+      {"UTF-8 overlong", {0x0c, 0x06, 'A', 'm', 'a', 'z', 0xc1, 0x81}},
+      {"UTF-8 surrogate", {0x0c, 0x06, 'A', 'm', 'a', 0xed, 0xa0, 0x80}},
+      {"UTF-8 truncated", {0x0c, 0x06, 'A', 'm', 'a', 'z', 'o', 0xc3}},
+      {"BMPString odd", {0x1e, 0x06, 0x00, 'A', 0x00, 'm', 0xd8, 0x00}},
+      {"UniversalString short", {0x1c, 0x06, 0x00, 0x00, 0x00, 'A', 0x00, 0x00}},
+  };
+  for (const auto& [what, value] : bad) {
+    EXPECT_THAT(ParseCertificate(Patch(leaf, amazon, value)),
+                HasCode(ErrorCode::kMalformedCertificate))
+        << what;
+  }
+  const std::vector<std::pair<const char*, Bytes>> good = {
+      {"PrintableString", {0x13, 0x06, 'A', 'm', 'a', 'z', 'o', 'n'}},
+      {"UTF-8 two-byte", {0x0c, 0x06, 'A', 'm', 'a', 'z', 0xc3, 0xb6}},
+      {"BMPString", {0x1e, 0x06, 0x00, 'A', 0x00, 'm', 0x00, 'a'}},
+  };
+  for (const auto& [what, value] : good) {
+    EXPECT_THAT(ParseCertificate(Patch(leaf, amazon, value)), IsOk()) << what;
+  }
+}
+
 TEST(ParseCertificateTest, TbsIsTheSignedBytesAsReceived) {
   const Bytes leaf = GoodLeaf();
   auto c = ParseCertificate(leaf);

@@ -5,50 +5,15 @@
 #include <string>
 
 #include "src/common/byte_reader.h"
+#include "src/common/utf8.h"
 
 namespace nitro_attest::cbor {
 namespace {
 
-bool ValidUtf8(std::span<const uint8_t> s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const uint8_t c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t n = 0;
-    uint32_t cp = 0;
-    uint32_t min = 0;
-    if ((c & 0xe0) == 0xc0) {
-      n = 1, cp = c & 0x1f, min = 0x80;
-    } else if ((c & 0xf0) == 0xe0) {
-      n = 2, cp = c & 0x0f, min = 0x800;
-    } else if ((c & 0xf8) == 0xf0) {
-      n = 3, cp = c & 0x07, min = 0x10000;
-    } else {
-      return false;
-    }
-    if (s.size() - i <= n) {
-      return false;
-    }
-    for (size_t k = 1; k <= n; ++k) {
-      if ((s[i + k] & 0xc0) != 0x80) {
-        return false;
-      }
-      cp = (cp << 6) | (s[i + k] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-      return false;
-    }
-    i += n + 1;
-  }
-  return true;
-}
-
 class Decoder {
  public:
-  Decoder(std::span<const uint8_t> data, const Limits& limits) : in_(data), data_(data), limits_(limits) {}
+  Decoder(std::span<const uint8_t> data, const Limits& limits)
+      : in_(data), data_(data), limits_(limits) {}
 
   Result<Item> Run() {
     Item item;
@@ -295,10 +260,19 @@ void Writer::Raw(std::span<const uint8_t> b) { out_.insert(out_.end(), b.begin()
 namespace {
 void EncodeInto(const Item& item, Writer* w) {
   switch (item.type) {
-    case Type::kUint: w->Head(0, item.number); break;
-    case Type::kNegative: w->Head(1, item.number); break;
-    case Type::kBytes: w->Bytes(item.bytes); break;
-    case Type::kText: w->Head(3, item.bytes.size()); w->Raw(item.bytes); break;
+    case Type::kUint:
+      w->Head(0, item.number);
+      break;
+    case Type::kNegative:
+      w->Head(1, item.number);
+      break;
+    case Type::kBytes:
+      w->Bytes(item.bytes);
+      break;
+    case Type::kText:
+      w->Head(3, item.bytes.size());
+      w->Raw(item.bytes);
+      break;
     case Type::kArray:
     case Type::kMap: {
       const bool is_map = item.type == Type::kMap;
@@ -315,9 +289,15 @@ void EncodeInto(const Item& item, Writer* w) {
       }
       break;
     }
-    case Type::kFalse: w->Bool(false); break;
-    case Type::kTrue: w->Bool(true); break;
-    case Type::kNull: w->Null(); break;
+    case Type::kFalse:
+      w->Bool(false);
+      break;
+    case Type::kTrue:
+      w->Bool(true);
+      break;
+    case Type::kNull:
+      w->Null();
+      break;
   }
 }
 }  // namespace

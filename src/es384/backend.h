@@ -40,15 +40,10 @@ using NettleKeyPtr = std::unique_ptr<NettleKey, NettleKeyDeleter>;
 Result<NettleKeyPtr> NettleKeyFromPoint(std::span<const uint8_t> point);
 
 // Nettle's libhogweed (ecdsa_verify on secp384r1, SHA-384 from nettle). DER signatures are
-// parsed strictly here, accepting exactly the encodings OpenSSL accepts (canonical DER). The
-// EVP_PKEY forms export the key's point first (the differential test uses them).
+// parsed strictly here, accepting exactly the encodings OpenSSL accepts (canonical DER).
 Status NettleVerifyRaw(const PublicKey& key, std::span<const uint8_t> message,
                        std::span<const uint8_t> signature);
 Status NettleVerifyDer(const PublicKey& key, std::span<const uint8_t> message,
-                       std::span<const uint8_t> der_signature);
-Status NettleVerifyRaw(EVP_PKEY* key, std::span<const uint8_t> message,
-                       std::span<const uint8_t> signature);
-Status NettleVerifyDer(EVP_PKEY* key, std::span<const uint8_t> message,
                        std::span<const uint8_t> der_signature);
 // NettleRejectionsOverruled counts signatures Nettle's math rejected and OpenSSL's accepted
 // (the u1*G == u2*Q case Nettle 3.8 does not handle); tests check it stays at those cases.

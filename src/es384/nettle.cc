@@ -144,18 +144,6 @@ Status NettleVerifyDer(const PublicKey& key, std::span<const uint8_t> message,
   return Verify(key, message, r, s);
 }
 
-Status NettleVerifyRaw(EVP_PKEY* key, std::span<const uint8_t> message,
-                       std::span<const uint8_t> signature) {
-  NA_ASSIGN_OR_RETURN(const PublicKey k, PublicKey::FromEvp(key));
-  return NettleVerifyRaw(k, message, signature);
-}
-
-Status NettleVerifyDer(EVP_PKEY* key, std::span<const uint8_t> message,
-                       std::span<const uint8_t> der_signature) {
-  NA_ASSIGN_OR_RETURN(const PublicKey k, PublicKey::FromEvp(key));
-  return NettleVerifyDer(k, message, der_signature);
-}
-
 uint64_t NettleRejectionsOverruled() { return rescued.load(std::memory_order_relaxed); }
 
 }  // namespace nitro_attest::es384::internal

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "src/common/der.h"
+#include "src/common/utf8.h"
 
 namespace nitro_attest::x509 {
 namespace {
@@ -85,45 +86,6 @@ bool IsNameString(uint8_t tag) {
 }
 
 bool IsScalarValue(uint32_t c) { return c <= 0x10ffff && (c < 0xd800 || c > 0xdfff); }
-
-// ValidUtf8 accepts well-formed UTF-8 (RFC 3629): shortest forms, no surrogates, <= U+10FFFF.
-bool ValidUtf8(Span s) {
-  for (size_t i = 0; i < s.size();) {
-    const uint8_t b = s[i];
-    size_t n = 0;
-    uint32_t c = 0;
-    if (b < 0x80) {
-      ++i;
-      continue;
-    } else if ((b & 0xe0) == 0xc0) {
-      n = 1;
-      c = b & 0x1fu;
-    } else if ((b & 0xf0) == 0xe0) {
-      n = 2;
-      c = b & 0x0fu;
-    } else if ((b & 0xf8) == 0xf0) {
-      n = 3;
-      c = b & 0x07u;
-    } else {
-      return false;
-    }
-    if (s.size() - i <= n) {
-      return false;
-    }
-    for (size_t k = 1; k <= n; ++k) {
-      if ((s[i + k] & 0xc0) != 0x80) {
-        return false;
-      }
-      c = (c << 6) | (s[i + k] & 0x3fu);
-    }
-    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (c < kMin[n] || !IsScalarValue(c)) {
-      return false;
-    }
-    i += n + 1;
-  }
-  return true;
-}
 
 // ValidWide accepts BMPString (UCS-2, 2 bytes) and UniversalString (UCS-4, 4 bytes) contents
 // of whole characters that are Unicode scalar values, as OpenSSL demands when it reads a name.

@@ -11,18 +11,19 @@
 
 #include "fuzz/fuzz_env.h"
 #include "nitro_attest/verify.h"
+#include "src/x509/cert.h"
 #include "testing/matchers.h"
 #include "testing/test_util.h"
 
 namespace nitro_attest::fuzz {
 namespace {
 
-using ::nitro_attest::testing::IsOk;
 using ::nitro_attest::testing::HasCode;
+using ::nitro_attest::testing::IsOk;
 
 Result<VerifiedDocument> VerifyCorpusFile(const std::string& name) {
-  const auto path = std::filesystem::path(NITRO_ATTEST_SOURCE_DIR) / "fuzz" / "corpus" /
-                    "document" / name;
+  const auto path =
+      std::filesystem::path(NITRO_ATTEST_SOURCE_DIR) / "fuzz" / "corpus" / "document" / name;
   const Bytes bytes = ::nitro_attest::testing::ReadFileBytes(path);
   VerifyOptions options;
   options.root_der = FuzzRootDer();
@@ -31,9 +32,9 @@ Result<VerifiedDocument> VerifyCorpusFile(const std::string& name) {
 }
 
 TEST(FuzzCorpusTest, ValidSeedsVerify) {
-  for (const char* name : {"emulator-plain", "emulator-fields", "emulator-empty-fields",
-                           "emulator-tagged", "emulator-definite", "signed-definite",
-                           "signed-indefinite-tagged"}) {
+  for (const char* name :
+       {"emulator-plain", "emulator-fields", "emulator-empty-fields", "emulator-tagged",
+        "emulator-definite", "signed-definite", "signed-indefinite-tagged"}) {
     EXPECT_THAT(VerifyCorpusFile(name), IsOk()) << name;
   }
 }
@@ -56,6 +57,23 @@ TEST(FuzzCorpusTest, NegativeSeedsFailWithTheirCode) {
   };
   for (const auto& [name, code] : cases) {
     EXPECT_THAT(VerifyCorpusFile(name), HasCode(code)) << name;
+  }
+}
+
+TEST(FuzzCorpusTest, X509SeedsParseAndRegressionsAreRefused) {
+  const auto dir = std::filesystem::path(NITRO_ATTEST_SOURCE_DIR) / "fuzz" / "corpus" / "x509";
+  for (const char* name : {"root", "regional", "zonal", "instance", "leaf", "leaf-p256",
+                           "leaf-compressed-key", "regress-undecodable-aki-keyusage"}) {
+    EXPECT_THAT(x509::ParseCertificate(::nitro_attest::testing::ReadFileBytes(dir / name)), IsOk())
+        << name;
+  }
+  // Each was accepted by our reader and refused by d2i_X509 when the fuzzer found it.
+  for (const char* name :
+       {"regress-name-value-primitive-tag-16", "regress-curve-oid-leading-zero-septet",
+        "regress-subject-unique-id-bad-bit-string"}) {
+    EXPECT_THAT(x509::ParseCertificate(::nitro_attest::testing::ReadFileBytes(dir / name)),
+                HasCode(ErrorCode::kMalformedCertificate))
+        << name;
   }
 }
 

@@ -69,6 +69,10 @@ class Connection {
 
   // set_deadline bounds all further I/O on this connection by an absolute time.
   void set_deadline(std::chrono::steady_clock::time_point deadline) { deadline_ = deadline; }
+  // PeerClosed reports, without waiting, whether the connection can no longer carry a new
+  // exchange: the peer has closed (or half-closed) it, sent bytes nobody asked for, or it
+  // failed. Meant for the moment between a response and the next request.
+  bool PeerClosed() const;
   // ShutdownWrite tells the peer no more frames follow (half-close).
   void ShutdownWrite();
   // peer describes the other end for logs ("tcp:127.0.0.1:40312", "unix:", "vsock:16:1234").

@@ -37,7 +37,9 @@ class NsmTransport {
 Result<std::unique_ptr<NsmTransport>> OpenNsmDevice(const std::string& path = "/dev/nsm");
 
 // ConnectNsmEmulator returns a transport to a running `nsm-emulator` listening on the Unix
-// socket `path`; each Call is one request/response exchange.
+// socket `path`; each Call is one request/response exchange. A connection the emulator has
+// closed (it drops idle clients) is replaced before the next request; a request is never sent
+// twice.
 Result<std::unique_ptr<NsmTransport>> ConnectNsmEmulator(const std::string& path);
 
 // AttestationRequest: each field absent (null on the wire) or present (possibly empty).

@@ -150,6 +150,16 @@ Connection& Connection::operator=(Connection&& other) noexcept {
 
 Connection::~Connection() { UniqueFd close_it(fd_); }
 
+bool Connection::PeerClosed() const {
+  if (fd_ < 0) {
+    return true;
+  }
+  // Between exchanges nothing may be readable: readable means end of stream or unrequested
+  // bytes, either way the stream is out of step.
+  pollfd p{fd_, POLLIN | POLLRDHUP, 0};
+  return poll(&p, 1, 0) != 0;  // also true on a poll error
+}
+
 void Connection::ShutdownWrite() {
   if (fd_ >= 0) {
     shutdown(fd_, SHUT_WR);

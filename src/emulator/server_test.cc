@@ -1,7 +1,9 @@
 // Copyright 2026 The nitro-attest Authors. SPDX-License-Identifier: Apache-2.0
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 
 #include "nitro_attest/emulator.h"
 #include "src/channel/channel_test_util.h"
@@ -120,6 +122,59 @@ TEST_F(EmulatorServerTest, ShutdownRemovesTheSocket) {
   server_.reset();
   EXPECT_FALSE(std::filesystem::exists(path_));
   EXPECT_THAT(ConnectNsmEmulator(path_), HasCode(ErrorCode::kTransportError));
+}
+
+// A server that answers one request per connection and then ends the stream, as nsm-emulator
+// does to an idle client: every call after the first finds its connection closed.
+TEST(NsmSocketTransportTest, ReconnectsWhenTheEmulatorDropsTheConnection) {
+  TempSocketDir dir;
+  auto created = NsmEmulator::Create();
+  ASSERT_THAT(created, IsOk());
+  std::shared_ptr<NsmEmulator> emulator(std::move(*created));
+  Address address;
+  address.family = Address::Family::kUnix;
+  address.path = (dir.path() / "nsm.sock").string();
+  auto listener = Listener::Bind(address);
+  ASSERT_THAT(listener, IsOk());
+  std::mutex mu;
+  std::condition_variable cv;
+  int served = 0;
+  ServerOptions options;
+  options.channel = NsmEmulatorChannelOptions();
+  options.workers = 1;
+  auto server = Server::Start(std::move(*listener), options, [&](Connection& conn) -> Status {
+    NA_ASSIGN_OR_RETURN(const Bytes request, conn.Receive());
+    NA_ASSIGN_OR_RETURN(const Bytes response, emulator->Call(request));
+    NA_TRY(conn.Send(response));
+    conn.ShutdownWrite();
+    std::lock_guard<std::mutex> lock(mu);
+    ++served;
+    cv.notify_all();
+    return {};
+  });
+  ASSERT_THAT(server, IsOk());
+  auto transport = ConnectNsmEmulator(address.path);
+  ASSERT_THAT(transport, IsOk());
+  NsmClient client(std::move(*transport));
+  const auto wait_served = [&](int n) {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return served >= n; });
+  };
+  ASSERT_THAT(client.ExtendPcr(16, Bytes{'a'}), IsOk());
+  wait_served(1);
+  ASSERT_THAT(client.ExtendPcr(16, Bytes{'b'}), IsOk());
+  wait_served(2);
+  auto pcr = client.DescribePcr(16);
+  ASSERT_THAT(pcr, IsOk());
+  // Each extend reached the NSM exactly once: the value is extend(extend(0, a), b).
+  auto reference = NsmEmulator::Create();
+  ASSERT_THAT(reference, IsOk());
+  NsmClient direct((*reference)->NewHandle());
+  ASSERT_THAT(direct.ExtendPcr(16, Bytes{'a'}), IsOk());
+  auto expected = direct.ExtendPcr(16, Bytes{'b'});
+  ASSERT_THAT(expected, IsOk());
+  EXPECT_EQ(pcr->value, *expected);
+  EXPECT_EQ((*server)->stats().accepted, 3u);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // Copyright 2026 The nitro-attest Authors. SPDX-License-Identifier: Apache-2.0
 //
 // The client side of the nsm-emulator socket: one channel connection (channel.h framing), one
-// frame out and one frame in per Call.
+// frame out and one frame in per Call, reconnecting when the emulator has dropped it.
 #include <utility>
 
 #include "nitro_attest/channel.h"
@@ -13,22 +13,28 @@ namespace {
 
 class SocketTransport final : public NsmTransport {
  public:
-  explicit SocketTransport(Connection connection) : connection_(std::move(connection)) {}
+  SocketTransport(Address address, Connection connection)
+      : address_(std::move(address)), connection_(std::move(connection)) {}
 
   Result<Bytes> Call(std::span<const uint8_t> request) override {
-    if (broken_) {
-      return MakeError(ErrorCode::kTransportError, "connection to nsm-emulator already failed");
+    // A connection the emulator has closed (it drops idle ones) or that failed an exchange is
+    // replaced before sending, never after: a request is sent at most once, so an ExtendPCR
+    // is never applied twice.
+    if (broken_ || connection_.PeerClosed()) {
+      NA_ASSIGN_OR_RETURN(connection_, Connect(address_, NsmEmulatorChannelOptions()));
+      broken_ = false;
     }
     auto response = [&]() -> Result<Bytes> {
       NA_TRY(connection_.Send(request));
       return connection_.Receive();
     }();
-    // After a failed exchange the stream is out of step; never reuse it.
+    // After a failed exchange the stream is out of step; the next call starts a new one.
     broken_ = !response.has_value();
     return response;
   }
 
  private:
+  Address address_;
   Connection connection_;
   bool broken_ = false;
 };
@@ -48,7 +54,8 @@ Result<std::unique_ptr<NsmTransport>> ConnectNsmEmulator(const std::string& path
   address.family = Address::Family::kUnix;
   address.path = path;
   NA_ASSIGN_OR_RETURN(Connection connection, Connect(address, NsmEmulatorChannelOptions()));
-  return std::unique_ptr<NsmTransport>(std::make_unique<SocketTransport>(std::move(connection)));
+  return std::unique_ptr<NsmTransport>(
+      std::make_unique<SocketTransport>(std::move(address), std::move(connection)));
 }
 
 }  // namespace nitro_attest

@@ -62,7 +62,7 @@ bool ReadAlgorithm(DerReader* in, Span* whole) {
   // (explicit curve, RSASSA-PSS); the chain walk accepts exactly one form anyway.
   if (!r.empty() &&
       (!r.ReadAny(&tag, &params) || (tag != 0x05 && tag != der::kOid && tag != der::kSequence) ||
-       (tag == 0x05 && !params.empty()))) {
+       (tag == 0x05 && !params.empty()) || (tag == der::kOid && !ValidOid(params)))) {
     return false;
   }
   return r.empty();
@@ -413,12 +413,10 @@ Result<Certificate> ParseCertificate(Span der) {
   if (!ReadAlgorithm(&k, &c.key_algorithm) || !ReadBitString(&k, &c.key_bits) || !k.empty()) {
     return Malformed("malformed subjectPublicKeyInfo");
   }
-  Span unique_id;
-  if (t.PeekTag(0x81) && !t.Read(0x81, &unique_id)) {  // [1] issuerUniqueID
-    return Malformed("malformed issuerUniqueID");
-  }
-  if (t.PeekTag(0x82) && !t.Read(0x82, &unique_id)) {  // [2] subjectUniqueID
-    return Malformed("malformed subjectUniqueID");
+  // [1] issuerUniqueID and [2] subjectUniqueID: RFC 5280 §4.1.2.8 forbids CAs to make them,
+  // and no Nitro certificate has them; refused rather than read.
+  if (t.PeekTag(0x81) || t.PeekTag(0x82) || t.PeekTag(0xa1) || t.PeekTag(0xa2)) {
+    return Malformed("unique identifiers are not accepted");
   }
   if (t.PeekTag(der::ContextExplicit(3))) {
     Span extensions;

@@ -45,8 +45,9 @@ inline constexpr uint32_t kKeyUsageKeyCertSign = 1u << 5;
 
 // ParseCertificate reads one X.509 v3 certificate in DER (RFC 5280 §4.1) with no bytes after
 // it. Fails with kMalformedCertificate (cert_index not set) on anything else: BER encodings,
-// versions other than v3, malformed names, times, extensions, a duplicate extension, or
-// malformed basicConstraints/keyUsage values. Algorithms and keys are not judged here.
+// versions other than v3, issuer/subject unique identifiers, malformed names, times, extensions, a
+// duplicate extension, or malformed basicConstraints/keyUsage values. Algorithms and keys are not
+// judged here.
 Result<Certificate> ParseCertificate(std::span<const uint8_t> der);
 
 // ParseTime reads the content of a UTCTime (YYMMDDHHMMSSZ, years 1950-2049) or GeneralizedTime

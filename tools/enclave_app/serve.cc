@@ -44,15 +44,9 @@ void Log(const std::string& line) { std::cerr << ("enclave_app: " + line + "\n")
 // DemoAttester wraps the NSM for the demo's attacks; only ever with an emulated NSM.
 Result<Attester> MakeAttester(const ServeArgs& args, const NsmSelection& nsm, NsmClient& client,
                               std::mutex* mu) {
+  // One NSM client for every session (calls serialized by `mu`); a connection to nsm-emulator
+  // that the emulator dropped while idle is replaced by the transport itself.
   Attester real = NsmAttester(client, mu);
-  if (!nsm.emulator.empty()) {
-    // nsm-emulator closes idle connections (its I/O timeout and connection deadline), so a
-    // long-running server connects afresh for each session rather than holding one.
-    real = [&nsm](const AttestationRequest& r) -> Result<Bytes> {
-      NA_ASSIGN_OR_RETURN(std::unique_ptr<NsmClient> fresh, OpenNsm(nsm));
-      return fresh->Attestation(r);
-    };
-  }
   const bool emulated = nsm.emulate || !nsm.emulator.empty();
   if ((args.demo_tamper || !args.demo_replay.empty()) && !emulated) {
     return MakeError(ErrorCode::kInvalidArgument,

@@ -91,9 +91,6 @@ int RunServe(const ServeArgs& args, const NsmSelection& nsm) {
   if (!attest) {
     return fail(attest.error());
   }
-  if (!nsm.emulator.empty()) {
-    client->reset();  // it only proved the emulator reachable; sessions connect on their own
-  }
   Result<Listener> listener = Listener::Bind(*address);
   if (!listener) {
     return fail(listener.error());

@@ -275,6 +275,30 @@ TEST(NsmEmulatorCliTest, PcrStateLastsAcrossCommands) {
   EXPECT_FALSE(std::filesystem::exists(emu.socket()));
 }
 
+// `enclave_app --emulator ... serve` (the demo's set-up): one NSM client serves every session.
+TEST(NsmEmulatorCliTest, ServeThroughARunningEmulator) {
+  TempDir dir;
+  EmulatorProcess emu(dir);
+  ASSERT_TRUE(emu.ready());
+  const std::string socket = dir.File("enclave.sock");
+  ProcessResult served;
+  std::thread server([&] {
+    served = RunProcess({Tool("enclave_app"), "--emulator", emu.address(), "serve", "--listen",
+                         "unix:" + socket, "--max-sessions", "2"},
+                        "", std::chrono::milliseconds(30000));
+  });
+  for (int i = 0; i < 2000 && !std::filesystem::exists(socket); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  for (int session = 0; session < 2; ++session) {
+    const ProcessResult r = RunProcess({Tool("verifier"), "fetch", "--connect", "unix:" + socket,
+                                        "--root", emu.root(), "--timeout", "10000"});
+    EXPECT_EQ(r.exit_code, 0) << "session " << session << ": " << r.err;
+  }
+  server.join();
+  EXPECT_EQ(served.exit_code, 0) << served.err;
+}
+
 TEST(NsmEmulatorCliTest, SeededRootIsReproducible) {
   TempDir a, b;
   std::string root_a, root_b;

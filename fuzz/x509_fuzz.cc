@@ -110,10 +110,7 @@ void CheckAgainstOpenssl(Span data, const x509::Certificate& c) {
   }
 
   // The key: for a P-384 uncompressed point, our PublicKey and OpenSSL's decoding agree.
-  static constexpr uint8_t kP384Alg[] = {0x30, 0x10, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d,
-                                         0x02, 0x01, 0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
-  if (std::equal(c.key_algorithm.begin(), c.key_algorithm.end(), std::begin(kP384Alg),
-                 std::end(kP384Alg)) &&
+  if (std::ranges::equal(c.key_algorithm, x509::kEcP384KeyAlgorithm) &&
       c.key_bits.size() == 1 + es384::kPointSize && c.key_bits[0] == 0 && c.key_bits[1] == 0x04) {
     const bool ours = es384::PublicKey::FromPoint(c.key_bits.subspan(1)).has_value();
     const bool theirs = X509_get0_pubkey(x.get()) != nullptr;

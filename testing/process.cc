@@ -2,13 +2,12 @@
 #include "testing/process.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <cerrno>
 
@@ -31,6 +30,33 @@ TempDir::~TempDir() {
 
 std::string Tool(const std::string& name) { return (BinaryDir() / name).string(); }
 
+namespace {
+
+// Exec replaces the (forked child) process with `argv`; exits 127 when it cannot.
+[[noreturn]] void Exec(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const auto& a : argv) {
+    args.push_back(const_cast<char*>(a.c_str()));
+  }
+  args.push_back(nullptr);
+  execv(args[0], args.data());
+  _exit(127);
+}
+
+}  // namespace
+
+int StartProcess(const std::vector<std::string>& argv, const std::string& stderr_path) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int fd = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      dup2(fd, 2);
+    }
+    Exec(argv);
+  }
+  return pid;
+}
+
 ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string& input,
                          std::chrono::milliseconds timeout) {
   ProcessResult result;
@@ -43,13 +69,7 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string
     dup2(in[0], 0);
     dup2(out[1], 1);
     dup2(err[1], 2);
-    std::vector<char*> args;
-    for (const auto& a : argv) {
-      args.push_back(const_cast<char*>(a.c_str()));
-    }
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
+    Exec(argv);
   }
   close(in[0]);
   close(out[1]);

@@ -22,6 +22,11 @@ struct ProcessResult {
 ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string& input = "",
                          std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
+// StartProcess starts `argv` (argv[0] a path) in the background, its stderr written to
+// `stderr_path` (created or truncated; "/dev/null" to drop it), stdin and stdout inherited.
+// Returns the pid, or -1 when it cannot fork; the caller waits for it.
+int StartProcess(const std::vector<std::string>& argv, const std::string& stderr_path);
+
 // TempDir is a fresh directory under /tmp, removed with its contents at scope end.
 class TempDir {
  public:

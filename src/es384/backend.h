@@ -19,9 +19,10 @@
 
 namespace nitro_attest::es384::internal {
 
-// OpensslKeyFromPoint makes an EVP_PKEY from a SEC1 uncompressed P-384 point; OpenSSL refuses
+// OpensslKeyFromPoint makes an EVP_PKEY from a SEC1 uncompressed P-384 point (the 04 prefix
+// checked by the caller, PublicKey::FromPoint); OpenSSL refuses
 // coordinates >= p and points off the curve (kInvalidArgument).
-Result<ossl::EvpPkeyPtr> OpensslKeyFromPoint(std::span<const uint8_t> point);
+Result<ossl::EvpPkeyPtr> OpensslKeyFromPoint(std::span<const uint8_t, kPointSize> point);
 
 // OpenSSL 3.0 (EVP_DigestVerify).
 Status OpensslVerifyRaw(EVP_PKEY* key, std::span<const uint8_t> message,
@@ -37,7 +38,7 @@ struct NettleKeyDeleter {
 };
 using NettleKeyPtr = std::unique_ptr<NettleKey, NettleKeyDeleter>;
 // NettleKeyFromPoint is OpensslKeyFromPoint for Nettle (ecc_point_set checks range and curve).
-Result<NettleKeyPtr> NettleKeyFromPoint(std::span<const uint8_t> point);
+Result<NettleKeyPtr> NettleKeyFromPoint(std::span<const uint8_t, kPointSize> point);
 
 // Nettle's libhogweed (ecdsa_verify on secp384r1, SHA-384 from nettle). DER signatures are
 // parsed strictly here, accepting exactly the encodings OpenSSL accepts (canonical DER).

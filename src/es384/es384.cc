@@ -104,7 +104,7 @@ Result<std::array<uint8_t, kPointSize>> ExportPoint(EVP_PKEY* key) {
 
 }  // namespace
 
-Result<ossl::EvpPkeyPtr> internal::OpensslKeyFromPoint(std::span<const uint8_t> point) {
+Result<ossl::EvpPkeyPtr> internal::OpensslKeyFromPoint(std::span<const uint8_t, kPointSize> point) {
   ossl::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
   OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(SN_secp384r1),
@@ -126,12 +126,13 @@ Result<PublicKey> PublicKey::FromPoint(std::span<const uint8_t> point) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "not an uncompressed P-384 point (97 bytes starting 04)");
   }
+  const auto sec1 = point.first<kPointSize>();
   auto impl = std::make_shared<Impl>();
-  std::copy(point.begin(), point.end(), impl->point.begin());
+  std::copy(sec1.begin(), sec1.end(), impl->point.begin());
 #if NITRO_ATTEST_ES384_NETTLE
-  NA_ASSIGN_OR_RETURN(impl->nettle, internal::NettleKeyFromPoint(point));
+  NA_ASSIGN_OR_RETURN(impl->nettle, internal::NettleKeyFromPoint(sec1));
 #else
-  NA_ASSIGN_OR_RETURN(impl->evp, internal::OpensslKeyFromPoint(point));
+  NA_ASSIGN_OR_RETURN(impl->evp, internal::OpensslKeyFromPoint(sec1));
 #endif
   return PublicKey(std::move(impl));
 }

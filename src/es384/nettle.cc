@@ -88,11 +88,8 @@ Status Verify(const PublicKey& key, std::span<const uint8_t> message, std::span<
   std::array<uint8_t, kRawSignatureSize> raw{};
   std::copy(r.begin(), r.end(), raw.begin() + static_cast<std::ptrdiff_t>(kScalarSize - r.size()));
   std::copy(s.begin(), s.end(), raw.end() - static_cast<std::ptrdiff_t>(s.size()));
-  auto evp = OpensslKeyFromPoint(key.point());
-  if (!evp) {
-    return evp.error();
-  }
-  Status confirmed = OpensslVerifyRaw(evp->get(), message, raw);
+  NA_ASSIGN_OR_RETURN(const ossl::EvpPkeyPtr evp, OpensslKeyFromPoint(key.point()));
+  Status confirmed = OpensslVerifyRaw(evp.get(), message, raw);
   if (confirmed) {
     rescued.fetch_add(1, std::memory_order_relaxed);
   }
@@ -103,10 +100,7 @@ Status Verify(const PublicKey& key, std::span<const uint8_t> message, std::span<
 
 void NettleKeyDeleter::operator()(NettleKey* key) const noexcept { delete key; }
 
-Result<NettleKeyPtr> NettleKeyFromPoint(std::span<const uint8_t> point) {
-  if (point.size() != kPointSize || point[0] != 0x04) {
-    return MakeError(ErrorCode::kInvalidArgument, "not an uncompressed P-384 point");
-  }
+Result<NettleKeyPtr> NettleKeyFromPoint(std::span<const uint8_t, kPointSize> point) {
   Mpz x, y;
   x.Set(point.subspan(1, kScalarSize));
   y.Set(point.subspan(1 + kScalarSize));

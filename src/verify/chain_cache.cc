@@ -49,10 +49,9 @@ Result<x509::VerifiedChain> ChainCache::Verify(std::span<const uint8_t> leaf_der
   }
   NA_ASSIGN_OR_RETURN(x509::VerifiedChain chain,
                       x509::VerifyChain(leaf_der, cabundle, root_der, at));
-  x509::VerifiedChain stored = chain;
   std::lock_guard<std::mutex> lock(mu_);
-  if (index_.find(key) == index_.end()) {  // another thread may have stored it meanwhile
-    lru_.push_front(Entry{std::move(key), std::move(stored)});
+  if (index_.find(key) == index_.end()) {           // another thread may have stored it meanwhile
+    lru_.push_front(Entry{std::move(key), chain});  // a copy; the key is shared
     index_.emplace(lru_.front().key, lru_.begin());
     while (lru_.size() > capacity_) {
       index_.erase(lru_.back().key);

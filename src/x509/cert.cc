@@ -24,8 +24,6 @@ using Span = std::span<const uint8_t>;
 constexpr uint8_t kOidBasicConstraints[] = {0x55, 0x1d, 0x13};  // 2.5.29.19
 constexpr uint8_t kOidKeyUsage[] = {0x55, 0x1d, 0x0f};          // 2.5.29.15
 
-bool Equal(Span a, Span b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
-
 Error Malformed(std::string what) {
   return MakeError(ErrorCode::kMalformedCertificate, std::move(what));
 }
@@ -283,17 +281,17 @@ Status ParseExtensions(Span explicit_content, Certificate* c) {
       return Malformed("malformed extension");
     }
     for (const Span& s : seen) {
-      if (Equal(s, oid)) {
+      if (std::ranges::equal(s, oid)) {
         return Malformed("duplicate extension");  // RFC 5280 §4.2
       }
     }
     seen.push_back(oid);
-    if (Equal(oid, kOidBasicConstraints)) {
+    if (std::ranges::equal(oid, kOidBasicConstraints)) {
       if (!ParseBasicConstraints(value, c)) {
         return Malformed("malformed basicConstraints");
       }
       c->basic_constraints_critical = critical;
-    } else if (Equal(oid, kOidKeyUsage)) {
+    } else if (std::ranges::equal(oid, kOidKeyUsage)) {
       if (!ParseKeyUsage(value, c)) {
         return Malformed("malformed keyUsage");
       }

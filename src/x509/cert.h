@@ -40,6 +40,15 @@ struct Certificate {
   bool unknown_critical_extension = false;
 };
 
+// The only algorithms a Nitro chain uses, as whole DER AlgorithmIdentifiers.
+// ecdsa-with-SHA384 with absent parameters (RFC 5758 §3.2).
+inline constexpr uint8_t kEcdsaWithSha384[] = {0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86,
+                                               0x48, 0xce, 0x3d, 0x04, 0x03, 0x03};
+// id-ecPublicKey with the named curve secp384r1 (RFC 5480 §2.1.1).
+inline constexpr uint8_t kEcP384KeyAlgorithm[] = {0x30, 0x10, 0x06, 0x07, 0x2a, 0x86,
+                                                  0x48, 0xce, 0x3d, 0x02, 0x01, 0x06,
+                                                  0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
+
 inline constexpr uint32_t kKeyUsageDigitalSignature = 1u << 0;
 inline constexpr uint32_t kKeyUsageKeyCertSign = 1u << 5;
 

@@ -169,7 +169,7 @@ TEST(ParseCertificateTest, RejectsBerLengths) {
   EXPECT_THAT(ParseCertificate(Bytes{}), HasCode(ErrorCode::kMalformedCertificate));
 }
 
-// Replaces the first occurrence of `from` (after `skip` earlier ones) with `to`, same length.
+// Patch replaces the first occurrence of `from` with `to`, of the same length.
 Bytes Patch(Bytes der, const Bytes& from, const Bytes& to) {
   EXPECT_EQ(from.size(), to.size());
   auto it = std::search(der.begin(), der.end(), from.begin(), from.end());

@@ -22,16 +22,8 @@ namespace {
 using Clock = std::chrono::system_clock;
 using Span = std::span<const uint8_t>;
 
-// ecdsa-with-SHA384 with absent parameters (RFC 5758 §3.2), as a whole AlgorithmIdentifier.
-constexpr uint8_t kEcdsaWithSha384[] = {0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86,
-                                        0x48, 0xce, 0x3d, 0x04, 0x03, 0x03};
-// id-ecPublicKey with the named curve secp384r1 (RFC 5480 §2.1.1).
-constexpr uint8_t kEcP384KeyAlgorithm[] = {0x30, 0x10, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d,
-                                           0x02, 0x01, 0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
 // The id-ecPublicKey OID element, to tell "not EC" from "EC on another curve".
 constexpr uint8_t kIdEcPublicKey[] = {0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01};
-
-bool Equal(Span a, Span b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
 
 // Cert is one parsed certificate, its key once its algorithms are checked, and its position in
 // the error numbering.
@@ -58,21 +50,21 @@ Result<Cert> ParseCert(Span der, int index) {
 // so no other curve or algorithm reaches a signature check.
 Status CheckAlgorithms(Cert& cert) {
   const Certificate& c = cert.c;
-  if (!Equal(c.signature_algorithm, kEcdsaWithSha384)) {
+  if (!std::ranges::equal(c.signature_algorithm, kEcdsaWithSha384)) {
     return CertError(ErrorCode::kUnsupportedAlgorithm,
                      "signature algorithm is not ecdsa-with-SHA384", cert.index);
   }
   // The signature algorithm inside the signed TBS must say the same (RFC 5280 §4.1.2.3).
-  if (!Equal(c.tbs_signature, c.signature_algorithm)) {
+  if (!std::ranges::equal(c.tbs_signature, c.signature_algorithm)) {
     return CertError(ErrorCode::kMalformedCertificate, "outer and TBS signature algorithms differ",
                      cert.index);
   }
-  if (!Equal(c.key_algorithm, kEcP384KeyAlgorithm)) {
+  if (!std::ranges::equal(c.key_algorithm, kEcP384KeyAlgorithm)) {
     // AlgorithmIdentifier = 30 LL <OID element> ...: the OID element follows the 2-byte header
     // (ParseCertificate has checked the structure; every key algorithm here is short).
     const Span alg = c.key_algorithm;
     const bool ec = alg.size() >= 2 + sizeof(kIdEcPublicKey) &&
-                    Equal(alg.subspan(2, sizeof(kIdEcPublicKey)), kIdEcPublicKey);
+                    std::ranges::equal(alg.subspan(2, sizeof(kIdEcPublicKey)), kIdEcPublicKey);
     // Explicit curve parameters are refused like any other curve.
     return CertError(ErrorCode::kUnsupportedAlgorithm,
                      ec ? "public key is not on P-384" : "public key is not EC", cert.index);
@@ -84,9 +76,10 @@ Status CheckAlgorithms(Cert& cert) {
     return CertError(ErrorCode::kUnsupportedAlgorithm,
                      "compressed public key points are not supported", cert.index);
   }
-  auto key = c.key_bits[0] == 0 ? es384::PublicKey::FromPoint(point)
-                                : Result<es384::PublicKey>(MakeError(ErrorCode::kInvalidArgument,
-                                                                     "unused bits in the key"));
+  if (c.key_bits[0] != 0) {
+    return CertError(ErrorCode::kMalformedCertificate, "unused bits in the public key", cert.index);
+  }
+  auto key = es384::PublicKey::FromPoint(point);
   if (!key) {
     return CertError(ErrorCode::kMalformedCertificate,
                      "unreadable public key: " + key.error().detail, cert.index);
@@ -113,7 +106,7 @@ Status CheckValidity(const Cert& cert, Clock::time_point at, Clock::time_point* 
 // compared as DER bytes: stricter than RFC 5280 §7.1's case-insensitive matching, and what
 // every AWS chain satisfies (an issuing CA copies its subject into what it issues).
 Status CheckIssuedBy(const Cert& subject, const Cert& issuer) {
-  if (!Equal(subject.c.issuer, issuer.c.subject)) {
+  if (!std::ranges::equal(subject.c.issuer, issuer.c.subject)) {
     return CertError(ErrorCode::kChainInvalid, "issuer name differs from the issuer's subject",
                      subject.index);
   }
@@ -191,7 +184,7 @@ Result<VerifiedChain> Walk(Span leaf_der, const std::vector<Bytes>& cabundle, Sp
   }
   const int n = static_cast<int>(cabundle.size());
   // The pinned root is compared as bytes, never by name or key (spec §3.6).
-  if (root_der.empty() || !Equal(cabundle[0], root_der)) {
+  if (root_der.empty() || !std::ranges::equal(cabundle[0], root_der)) {
     return MakeError(ErrorCode::kUntrustedRoot, "cabundle[0] is not the trusted root", n);
   }
 

@@ -2,7 +2,6 @@
 //
 // The `enclave_app` and `nsm-emulator` binaries: every command, exit codes, JSON, and PCR state
 // kept across commands by a running nsm-emulator process.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -23,6 +22,7 @@ namespace {
 
 using ::nitro_attest::testing::ProcessResult;
 using ::nitro_attest::testing::RunProcess;
+using ::nitro_attest::testing::StartProcess;
 using ::nitro_attest::testing::TempDir;
 using ::nitro_attest::testing::Tool;
 
@@ -51,18 +51,7 @@ class EmulatorProcess {
     std::vector<std::string> argv = {Tool("nsm-emulator"), "--listen", socket_, "--root-out",
                                      root_};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    pid_ = fork();
-    if (pid_ == 0) {
-      const int null = open("/dev/null", O_WRONLY);
-      dup2(null, 2);
-      std::vector<char*> args;
-      for (auto& a : argv) {
-        args.push_back(a.data());
-      }
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
+    pid_ = StartProcess(argv, "/dev/null");
     // Readiness, not timing: wait (generously) until the socket exists.
     for (int i = 0; i < 2000 && !std::filesystem::exists(socket_); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));

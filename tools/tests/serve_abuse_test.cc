@@ -7,7 +7,6 @@
 // memory high-water mark (VmHWM of the server process) must stay within a fixed bound of the
 // baseline measured after a few sessions and before the abuse.
 #include <gmock/gmock.h>
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -86,26 +85,20 @@ class ServeAbuseTest : public ::testing::Test {
   void SetUp() override {
     socket_ = (dir_.path() / "enclave.sock").string();
     root_pem_ = (dir_.path() / "root.pem").string();
-    const std::vector<std::string> argv = {
-        ::nitro_attest::testing::Tool("enclave_app"), "--emulate", "--emulate-root-out",
-        root_pem_, "serve", "--listen", "unix:" + socket_, "--workers",
-        std::to_string(kWorkers), "--session-timeout", std::to_string(kSessionTimeoutMs)};
+    const std::vector<std::string> argv = {::nitro_attest::testing::Tool("enclave_app"),
+                                           "--emulate",
+                                           "--emulate-root-out",
+                                           root_pem_,
+                                           "serve",
+                                           "--listen",
+                                           "unix:" + socket_,
+                                           "--workers",
+                                           std::to_string(kWorkers),
+                                           "--session-timeout",
+                                           std::to_string(kSessionTimeoutMs)};
     const std::string log = (dir_.path() / "serve.log").string();
-    pid_ = fork();
-    if (pid_ == 0) {
-      // The server logs one line per session; keep it out of the test's output.
-      const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-      if (fd >= 0) {
-        dup2(fd, 2);
-      }
-      std::vector<char*> args;
-      for (const auto& a : argv) {
-        args.push_back(const_cast<char*>(a.c_str()));
-      }
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
+    // The server logs one line per session; keep it out of the test's output.
+    pid_ = ::nitro_attest::testing::StartProcess(argv, log);
     ASSERT_GT(pid_, 0);
     // Ready once the socket exists (bounded: 30 s, the ASan build starts slowly).
     for (int i = 0; i < 600 && !std::filesystem::exists(socket_); ++i) {

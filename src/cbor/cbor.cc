@@ -10,6 +10,10 @@
 namespace nitro_attest::cbor {
 namespace {
 
+// Items reserved up front for a definite container: a document's largest (its 32 PCRs'
+// 64 keys and values) fits.
+constexpr size_t kMaxReserve = 64;
+
 class Decoder {
  public:
   Decoder(std::span<const uint8_t> data, const Limits& limits)
@@ -104,12 +108,17 @@ class Decoder {
         out->indefinite = indefinite;
         const size_t per = major == 4 ? 1 : 2;
         if (!indefinite) {
-          // Every item takes at least one byte: a count beyond the input cannot be honest, so
-          // it is refused before anything is allocated.
+          // Every item takes at least one byte and counts against the item limit: a count
+          // beyond either cannot be honest, so it is refused before anything is allocated.
           if (arg > in_.remaining() / per) {
             return Fail("container length exceeds the input");
           }
-          out->items.reserve(static_cast<size_t>(arg) * per);
+          if (arg > (limits_.max_items - count_) / per) {
+            return Fail("too many data items");
+          }
+          // Even an honest count is only reserved up to what real documents use: the vector
+          // grows with the items actually decoded, never with what a length field announces.
+          out->items.reserve(std::min<size_t>(static_cast<size_t>(arg) * per, kMaxReserve));
           for (uint64_t i = 0; i < arg * per; ++i) {
             out->items.emplace_back();
             NA_TRY(Parse(depth + 1, &out->items.back()));

@@ -279,7 +279,7 @@ void BM_ChallengeRoundTrip(benchmark::State& state) {
   ChallengeOptions co;
   co.policy = OptionsFor(Warm());
   co.verifier = &verifier;
-  co.secret = Bytes(32, 0x5e);
+  co.secret = SecretBytes(32, 0x5e);
   for (auto _ : state) {
     auto conn = Connect(addr);
     if (!conn) {
@@ -287,7 +287,7 @@ void BM_ChallengeRoundTrip(benchmark::State& state) {
       break;
     }
     auto result = RunChallenge(*conn, co);
-    if (!result || !result->secret_acknowledged) {
+    if (!result || result->secret_state != SecretState::kAcknowledged) {
       state.SkipWithError("challenge failed");
       break;
     }

@@ -241,16 +241,23 @@ void ChannelAndMessages(Corpus& c, const std::vector<Bytes>& documents) {
   const Bytes challenge = EncodeMessage(protocol::ChallengeMsg{Bytes(32, 0x07), Text("hello")});
   const Bytes challenge_plain = EncodeMessage(protocol::ChallengeMsg{Bytes(16, 0x08), {}});
   const Bytes attestation = EncodeMessage(protocol::AttestationMsg{documents.front()});
-  const Bytes sealed = EncodeMessage(protocol::SealedMsg{Bytes(120, 0x04), Bytes(48, 0x33)});
+  const Bytes sealed =
+      EncodeMessage(protocol::SealedMsg{Bytes(120, 0x04), Bytes(48, 0x33), std::nullopt});
+  const Bytes sealed_signed =
+      EncodeMessage(protocol::SealedMsg{Bytes(120, 0x04), Bytes(48, 0x33), Bytes(96, 0x51)});
   const Bytes finish = EncodeMessage(protocol::FinishMsg{});
   const Bytes ack = EncodeMessage(protocol::AckMsg{Bytes(48, 0x99)});
-  const Bytes abort = EncodeMessage(protocol::AbortMsg{"bad_signature"});
+  const Bytes abort = EncodeMessage(protocol::AbortMsg{ErrorCode::kBadSignature});
   c.Put("channel", "session-parent-side", Concat({Frame(challenge), Frame(sealed), Frame(finish)}));
   c.Put("channel", "session-enclave-side", Concat({Frame(attestation), Frame(ack)}));
   c.Put("channel", "frame-challenge-plain", Frame(challenge_plain));
   c.Put("channel", "frame-abort", Frame(abort));
   c.Put("channel", "message-challenge", challenge);
   c.Put("channel", "message-finish", finish);
+  c.Put("channel", "message-sealed-signed", sealed_signed);
+  // Version 1's abort carried a text reason; text from the peer is refused now.
+  c.Put("channel", "neg-message-abort-text-reason",
+        Frame(Hex("a2 64 74797065 65 61626f7274 66 726561736f6e 63 1b5b41")));
   // Reordered keys: accepted, same pairs.
   c.Put("channel", "message-ack-reordered",
         Concat({Hex("a2 65 70726f6f66 5830"), Bytes(48, 0x99), Hex("64 74797065 63 61636b")}));
@@ -261,8 +268,10 @@ void ChannelAndMessages(Corpus& c, const std::vector<Bytes>& documents) {
   c.Put("channel", "neg-message-unknown-type", Frame(Hex("a1 64 74797065 63 666f6f")));
   c.Put("channel", "neg-message-extra-field",
         Frame(Hex("a2 64 74797065 66 66696e697368 61 78 01")));
-  for (const auto& [name, m] : {std::pair{"challenge", challenge}, std::pair{"sealed", sealed},
-                                std::pair{"ack", ack}, std::pair{"abort", abort}}) {
+  for (const auto& [name, m] :
+       {std::pair{"challenge", challenge}, std::pair{"sealed", sealed},
+        std::pair{"sealed-signed", sealed_signed}, std::pair{"ack", ack},
+        std::pair{"abort", abort}}) {
     c.Put("cbor", std::string("protocol-") + name, m);
   }
 }

@@ -1,8 +1,6 @@
 // Copyright 2026 The nitro-attest Authors. SPDX-License-Identifier: Apache-2.0
 //
 // The enclave's side: attest with a fresh session key, then open what the parent seals.
-#include <openssl/crypto.h>
-
 #include <variant>
 
 #include "nitro_attest/protocol.h"
@@ -23,21 +21,26 @@ using protocol::Message;
 using protocol::SealedMsg;
 using protocol::SendMessage;
 
-Result<EnclaveSession> ServeChallenge(Connection& conn, const Attester& attest) {
-  Result<ChallengeMsg> challenge = Expect<ChallengeMsg>(conn);
-  if (!challenge) {
-    return std::move(challenge).error();
-  }
+namespace {
+
+// Fail tells the parent why the session ends and returns the error.
+Error Fail(Connection& conn, Error error) {
+  Abort(conn, error.code);
+  return error;
+}
+
+}  // namespace
+
+Result<EnclaveSession> ServeChallenge(Connection& conn, const Attester& attest,
+                                      const ServeOptions& options) {
+  NA_ASSIGN_OR_RETURN(ChallengeMsg challenge, Expect<ChallengeMsg>(conn));
   EnclaveSession session;
-  session.nonce = std::move(challenge->nonce);
-  if (challenge->user_data) {
-    session.user_data = std::move(*challenge->user_data);
-  }
+  session.nonce = std::move(challenge.nonce);
+  session.user_data = std::move(challenge.user_data);
   Result<ossl::EvpPkeyPtr> key = protocol::GenerateP384Key();
   Result<Bytes> key_der = key ? protocol::PublicKeyDer(key->get()) : Result<Bytes>(key.error());
   if (!key_der) {
-    Abort(conn, key_der.error().code);
-    return std::move(key_der).error();
+    return Fail(conn, std::move(key_der).error());
   }
   AttestationRequest request;
   request.nonce = session.nonce;
@@ -45,8 +48,7 @@ Result<EnclaveSession> ServeChallenge(Connection& conn, const Attester& attest) 
   request.public_key = *key_der;
   Result<Bytes> document = attest(request);
   if (!document) {
-    Abort(conn, document.error().code);
-    return std::move(document).error();
+    return Fail(conn, std::move(document).error());
   }
   NA_TRY(SendMessage(conn, AttestationMsg{*document}));
 
@@ -56,29 +58,24 @@ Result<EnclaveSession> ServeChallenge(Connection& conn, const Attester& attest) 
     return session;
   }
   if (const auto* abort = std::get_if<AbortMsg>(&m)) {
-    return MakeError(ErrorCode::kProtocolError, "parent rejected the document: " + abort->reason);
-  }
-  const auto* sealed = std::get_if<SealedMsg>(&m);
-  if (sealed == nullptr) {
     return MakeError(ErrorCode::kProtocolError,
-                     std::string("unexpected message \"") + protocol::TypeName(m) + "\"");
+                     "parent rejected the document: " + protocol::CodeText(abort->code));
   }
+  NA_ASSIGN_OR_RETURN(const SealedMsg sealed, protocol::As<SealedMsg>(std::move(m)));
   protocol::TranscriptInput in;
   in.nonce = session.nonce;
   in.user_data = &session.user_data;
   in.document = *document;
   in.enclave_key = *key_der;
-  in.parent_key = sealed->ephemeral_key;
-  Result<protocol::OpenedSecret> opened = protocol::Open(key->get(), in, sealed->ciphertext);
+  in.parent_key = sealed.ephemeral_key;
+  Result<protocol::OpenedSecret> opened =
+      protocol::Open(key->get(), in, sealed.ciphertext,
+                     options.parent_key ? &*options.parent_key : nullptr, sealed.signature);
   if (!opened) {
-    Abort(conn, opened.error().code);
-    return std::move(opened).error();
+    return Fail(conn, std::move(opened).error());
   }
-  Status sent = SendMessage(conn, AckMsg{Bytes(opened->proof.begin(), opened->proof.end())});
-  if (!sent) {
-    OPENSSL_cleanse(opened->secret.data(), opened->secret.size());
-    return std::move(sent).error();
-  }
+  // On failure the opened secret is wiped as `opened` goes (SecretBytes).
+  NA_TRY(SendMessage(conn, AckMsg{Bytes(opened->proof.begin(), opened->proof.end())}));
   session.secret = std::move(opened->secret);
   return session;
 }

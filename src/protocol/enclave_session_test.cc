@@ -10,6 +10,7 @@
 #include "nitro_attest/protocol.h"
 #include "src/channel/channel_test_util.h"
 #include "src/protocol/messages.h"
+#include "src/protocol/protocol_test_util.h"
 #include "src/protocol/seal.h"
 #include "testing/matchers.h"
 
@@ -18,6 +19,8 @@ namespace {
 
 using ::nitro_attest::testing::HasCode;
 using ::nitro_attest::testing::IsOk;
+using ::nitro_attest::testing::NewParentKeyPair;
+using ::nitro_attest::testing::ParentKeyPair;
 using ::nitro_attest::testing::SendRaw;
 using ::nitro_attest::testing::TempSocketDir;
 using protocol::DecodeMessage;
@@ -44,16 +47,18 @@ class EnclaveSessionTest : public ::testing::Test {
   }
 
   // Serve runs ServeChallenge on a thread with a fake attester that records its request.
-  void Serve() {
-    server_ = std::thread([this] {
-      result_ = std::make_unique<Result<EnclaveSession>>(
-          ServeChallenge(*enclave_, [this](const AttestationRequest& r) -> Result<Bytes> {
+  void Serve(const ServeOptions& options = {}) {
+    server_ = std::thread([this, options] {
+      result_ = std::make_unique<Result<EnclaveSession>>(ServeChallenge(
+          *enclave_,
+          [this](const AttestationRequest& r) -> Result<Bytes> {
             request_ = r;
             if (attester_error_) {
               return MakeError(ErrorCode::kNsmError, "fake NSM failure");
             }
             return document_;
-          }));
+          },
+          options));
       enclave_.reset();  // hang up like a finished session
     });
   }
@@ -66,6 +71,30 @@ class EnclaveSessionTest : public ::testing::Test {
     return DecodeMessage(b);
   }
   void ParentSend(const Message& m) { ASSERT_THAT(parent_->Send(EncodeMessage(m)), IsOk()); }
+
+  // Challenge sends a challenge with nonce_, receives the document and returns the session's
+  // transcript input as the parent sees it.
+  protocol::TranscriptInput Challenge() {
+    ParentSend(protocol::ChallengeMsg{nonce_, std::nullopt});
+    EXPECT_THAT(ParentReceive(), IsOk());
+    protocol::TranscriptInput in;
+    in.nonce = nonce_;
+    in.document = document_;
+    in.enclave_key = *request_.public_key;
+    return in;
+  }
+  // EnclaveKey parses the session key the enclave put in its attestation request.
+  ossl::EvpPkeyPtr EnclaveKey() {
+    return std::move(*protocol::ParseP384PublicKey(*request_.public_key));
+  }
+  // ExpectRefusedWith requires an abort with `code` and the session to fail with it.
+  void ExpectRefusedWith(ErrorCode code) {
+    const Result<Message> reply = ParentReceive();
+    ASSERT_THAT(reply, IsOk());
+    ASSERT_TRUE(std::holds_alternative<protocol::AbortMsg>(*reply));
+    EXPECT_EQ(std::get<protocol::AbortMsg>(*reply).code, code);
+    EXPECT_THAT(Join(), HasCode(code));
+  }
 
   TempSocketDir dir_;
   std::unique_ptr<Listener> listener_;
@@ -93,7 +122,7 @@ TEST_F(EnclaveSessionTest, OpensTheSecretAndProvesIt) {
   Result<ossl::EvpPkeyPtr> key = protocol::ParseP384PublicKey(*request_.public_key);
   ASSERT_THAT(key, IsOk());
 
-  const Bytes secret = {'t', 'o', 'p', ' ', 's', 'e', 'c', 'r', 'e', 't'};
+  const SecretBytes secret = {'t', 'o', 'p', ' ', 's', 'e', 'c', 'r', 'e', 't'};
   protocol::TranscriptInput in;
   in.nonce = nonce_;
   in.user_data = &user_data;
@@ -101,7 +130,7 @@ TEST_F(EnclaveSessionTest, OpensTheSecretAndProvesIt) {
   in.enclave_key = *request_.public_key;
   const Result<protocol::SealedSecret> sealed = protocol::Seal(key->get(), in, secret);
   ASSERT_THAT(sealed, IsOk());
-  ParentSend(protocol::SealedMsg{sealed->parent_key, sealed->ciphertext});
+  ParentSend(protocol::SealedMsg{sealed->parent_key, sealed->ciphertext, sealed->signature});
   const Result<Message> ack = ParentReceive();
   ASSERT_THAT(ack, IsOk());
   ASSERT_TRUE(std::holds_alternative<protocol::AckMsg>(*ack));
@@ -128,7 +157,7 @@ TEST_F(EnclaveSessionTest, ParentRejectionEndsTheSession) {
   Serve();
   ParentSend(protocol::ChallengeMsg{nonce_, std::nullopt});
   ASSERT_THAT(ParentReceive(), IsOk());
-  ParentSend(protocol::AbortMsg{"pcr_mismatch"});
+  ParentSend(protocol::AbortMsg{ErrorCode::kPcrMismatch});
   EXPECT_THAT(Join(), HasCode(ErrorCode::kProtocolError));
 }
 
@@ -144,7 +173,7 @@ TEST_F(EnclaveSessionTest, ASecretThatDoesNotOpenIsRefused) {
   in.enclave_key = *request_.public_key;
   const Result<protocol::SealedSecret> sealed = protocol::Seal(other.get(), in, Bytes(8, 1));
   ASSERT_THAT(sealed, IsOk());
-  ParentSend(protocol::SealedMsg{sealed->parent_key, sealed->ciphertext});
+  ParentSend(protocol::SealedMsg{sealed->parent_key, sealed->ciphertext, sealed->signature});
   const Result<Message> reply = ParentReceive();
   ASSERT_THAT(reply, IsOk());
   EXPECT_TRUE(std::holds_alternative<protocol::AbortMsg>(*reply));
@@ -158,7 +187,7 @@ TEST_F(EnclaveSessionTest, NsmFailureIsReportedToTheParent) {
   const Result<Message> reply = ParentReceive();
   ASSERT_THAT(reply, IsOk());
   ASSERT_TRUE(std::holds_alternative<protocol::AbortMsg>(*reply));
-  EXPECT_EQ(std::get<protocol::AbortMsg>(*reply).reason, "nsm_error");
+  EXPECT_EQ(std::get<protocol::AbortMsg>(*reply).code, ErrorCode::kNsmError);
   EXPECT_THAT(Join(), HasCode(ErrorCode::kNsmError));
 }
 
@@ -188,6 +217,86 @@ TEST_F(EnclaveSessionTest, ParentHangsUpAfterTheDocument) {
   ASSERT_THAT(ParentReceive(), IsOk());
   parent_.reset();
   EXPECT_THAT(Join(), HasCode(ErrorCode::kTransportError));
+}
+
+// --- A pinned parent key (issue 13 item 10): the enclave opens nothing it cannot attribute. ---
+
+TEST_F(EnclaveSessionTest, PinnedKeyOpensASignedSecret) {
+  const ParentKeyPair parent = NewParentKeyPair();
+  ServeOptions options;
+  options.parent_key = parent.pinned;
+  Serve(options);
+  const protocol::TranscriptInput in = Challenge();
+  const SecretBytes secret = {'s', 'i', 'g', 'n', 'e', 'd'};
+  const Result<protocol::SealedSecret> sealed =
+      protocol::Seal(EnclaveKey().get(), in, secret, &parent.signing);
+  ASSERT_THAT(sealed, IsOk());
+  ASSERT_TRUE(sealed->signature.has_value());
+  ParentSend(protocol::SealedMsg{sealed->parent_key, sealed->ciphertext, sealed->signature});
+  const Result<Message> ack = ParentReceive();
+  ASSERT_THAT(ack, IsOk());
+  EXPECT_TRUE(std::holds_alternative<protocol::AckMsg>(*ack));
+  const Result<EnclaveSession> session = Join();
+  ASSERT_THAT(session, IsOk());
+  EXPECT_EQ(session->secret, secret);
+}
+
+TEST_F(EnclaveSessionTest, PinnedKeyRefusesAnUnsignedSecret) {
+  ServeOptions options;
+  options.parent_key = NewParentKeyPair().pinned;
+  Serve(options);
+  const protocol::TranscriptInput in = Challenge();
+  const auto sealed = protocol::Seal(EnclaveKey().get(), in, Bytes(8, 1));
+  ASSERT_THAT(sealed, IsOk());
+  ParentSend(protocol::SealedMsg{sealed->parent_key, sealed->ciphertext, std::nullopt});
+  ExpectRefusedWith(ErrorCode::kParentNotAuthenticated);
+}
+
+TEST_F(EnclaveSessionTest, PinnedKeyRefusesAnotherKeysSignature) {
+  ServeOptions options;
+  options.parent_key = NewParentKeyPair().pinned;
+  Serve(options);
+  const protocol::TranscriptInput in = Challenge();
+  const ParentKeyPair intruder = NewParentKeyPair();
+  const auto sealed = protocol::Seal(EnclaveKey().get(), in, Bytes(8, 1), &intruder.signing);
+  ASSERT_THAT(sealed, IsOk());
+  ParentSend(protocol::SealedMsg{sealed->parent_key, sealed->ciphertext, sealed->signature});
+  ExpectRefusedWith(ErrorCode::kParentNotAuthenticated);
+}
+
+TEST_F(EnclaveSessionTest, PinnedKeyRefusesASignatureOverAnotherTranscript) {
+  const ParentKeyPair parent = NewParentKeyPair();
+  ServeOptions options;
+  options.parent_key = parent.pinned;
+  Serve(options);
+  const protocol::TranscriptInput in = Challenge();
+  const ossl::EvpPkeyPtr enclave_key = EnclaveKey();
+  // The parent key's genuine signature from another session (another nonce), moved onto a
+  // secret sealed for this one.
+  const Bytes other_nonce(32, 0x99);
+  protocol::TranscriptInput other = in;
+  other.nonce = other_nonce;
+  const auto signed_elsewhere = protocol::Seal(enclave_key.get(), other, Bytes(8, 1), &parent.signing);
+  const auto sealed = protocol::Seal(enclave_key.get(), in, Bytes(8, 1));
+  ASSERT_THAT(signed_elsewhere, IsOk());
+  ASSERT_THAT(sealed, IsOk());
+  ParentSend(
+      protocol::SealedMsg{sealed->parent_key, sealed->ciphertext, signed_elsewhere->signature});
+  ExpectRefusedWith(ErrorCode::kParentNotAuthenticated);
+}
+
+TEST_F(EnclaveSessionTest, PinnedKeyRefusesASignatureOverAnotherCiphertext) {
+  const ParentKeyPair parent = NewParentKeyPair();
+  ServeOptions options;
+  options.parent_key = parent.pinned;
+  Serve(options);
+  const protocol::TranscriptInput in = Challenge();
+  const auto sealed = protocol::Seal(EnclaveKey().get(), in, Bytes(8, 1), &parent.signing);
+  ASSERT_THAT(sealed, IsOk());
+  Bytes ciphertext = sealed->ciphertext;
+  ciphertext[0] ^= 0x01;  // the signature covers the ciphertext too
+  ParentSend(protocol::SealedMsg{sealed->parent_key, ciphertext, sealed->signature});
+  ExpectRefusedWith(ErrorCode::kParentNotAuthenticated);
 }
 
 }  // namespace

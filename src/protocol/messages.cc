@@ -37,20 +37,12 @@ class Fields {
     NA_ASSIGN_OR_RETURN(Bytes b, Check(key, *v, min, max));
     return std::optional<Bytes>(std::move(b));
   }
-  Result<std::string> Text(std::string_view key, size_t min, size_t max) {
+  Result<uint64_t> Uint(std::string_view key, uint64_t min, uint64_t max) {
     const cbor::Item* v = map_.Find(key);
     ++used_;
-    if (v == nullptr || !v->is_text() || v->bytes.size() < min || v->bytes.size() > max) {
-      return Bad("\"" + std::string(key) + "\" must be a text of " + std::to_string(min) + ".." +
-                 std::to_string(max) + " bytes");
-    }
-    return std::string(v->text());
-  }
-  Result<uint64_t> Uint(std::string_view key) {
-    const cbor::Item* v = map_.Find(key);
-    ++used_;
-    if (v == nullptr || !v->is_uint()) {
-      return Bad("\"" + std::string(key) + "\" must be an unsigned integer");
+    if (v == nullptr || !v->is_uint() || v->number < min || v->number > max) {
+      return Bad("\"" + std::string(key) + "\" must be an unsigned integer " +
+                 std::to_string(min) + ".." + std::to_string(max));
     }
     return v->number;
   }
@@ -76,6 +68,12 @@ class Fields {
 };
 
 }  // namespace
+
+std::string CodeText(ErrorCode code) {
+  const std::string_view name = to_string(code);
+  return name != "unknown" ? std::string(name)
+                           : "code " + std::to_string(static_cast<unsigned>(code));
+}
 
 const char* TypeName(const Message& message) {
   static constexpr const char* kNames[] = {"challenge", "attestation", "sealed",
@@ -106,10 +104,13 @@ Bytes EncodeMessage(const Message& message) {
           key("type").Text("attestation");
           key("document").Bytes(m.document);
         } else if constexpr (std::is_same_v<T, SealedMsg>) {
-          w.MapHeader(3);
+          w.MapHeader(m.signature ? 4 : 3);
           key("type").Text("sealed");
           key("ephemeral_key").Bytes(m.ephemeral_key);
           key("ciphertext").Bytes(m.ciphertext);
+          if (m.signature) {
+            key("signature").Bytes(*m.signature);
+          }
         } else if constexpr (std::is_same_v<T, FinishMsg>) {
           w.MapHeader(1);
           key("type").Text("finish");
@@ -120,7 +121,7 @@ Bytes EncodeMessage(const Message& message) {
         } else {
           w.MapHeader(2);
           key("type").Text("abort");
-          key("reason").Text(m.reason);
+          key("code").Uint(static_cast<uint64_t>(m.code));
         }
       },
       message);
@@ -151,7 +152,7 @@ Result<Message> DecodeMessage(std::span<const uint8_t> bytes) {
   const std::string_view t = type->text();
   Message out;
   if (t == "challenge") {
-    NA_ASSIGN_OR_RETURN(const uint64_t version, f.Uint("version"));
+    NA_ASSIGN_OR_RETURN(const uint64_t version, f.Uint("version", 0, UINT64_MAX));
     if (version != kProtocolVersion) {
       return Bad("unsupported version " + std::to_string(version));
     }
@@ -168,6 +169,8 @@ Result<Message> DecodeMessage(std::span<const uint8_t> bytes) {
     NA_ASSIGN_OR_RETURN(m.ephemeral_key, f.Required("ephemeral_key", 1, kMaxPublicKeySize));
     NA_ASSIGN_OR_RETURN(m.ciphertext,
                         f.Required("ciphertext", kGcmTagSize + 1, kMaxSecretSize + kGcmTagSize));
+    NA_ASSIGN_OR_RETURN(m.signature,
+                        f.OptionalBytes("signature", kParentSignatureSize, kParentSignatureSize));
     out = std::move(m);
   } else if (t == "finish") {
     out = FinishMsg{};
@@ -176,11 +179,10 @@ Result<Message> DecodeMessage(std::span<const uint8_t> bytes) {
     NA_ASSIGN_OR_RETURN(m.proof, f.Required("proof", kProofSize, kProofSize));
     out = std::move(m);
   } else if (t == "abort") {
-    AbortMsg m;
-    NA_ASSIGN_OR_RETURN(m.reason, f.Text("reason", 1, kMaxReasonSize));
-    out = std::move(m);
+    NA_ASSIGN_OR_RETURN(const uint64_t code, f.Uint("code", 1, 255));
+    out = AbortMsg{static_cast<ErrorCode>(code)};
   } else {
-    return Bad("unknown type \"" + std::string(t.substr(0, 32)) + "\"");
+    return Bad("unknown type");  // the peer's text is not repeated
   }
   NA_TRY(f.Done());
   return out;

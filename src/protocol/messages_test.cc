@@ -18,11 +18,14 @@ using ::nitro_attest::testing::IsOk;
 Bytes Hex(const char* h) { return *HexDecode(h); }
 
 TEST(MessagesTest, EncodesChallengeExactly) {
-  // {"type": "challenge", "version": 1, "nonce": h'00 x16'}
+  // {"type": "challenge", "version": 2, "nonce": h'00 x16'}
   const Bytes got = EncodeMessage(ChallengeMsg{Bytes(16, 0), std::nullopt});
   EXPECT_EQ(HexEncode(got),
-            "a36474797065696368616c6c656e67656776657273696f6e01656e6f6e636550"
+            "a36474797065696368616c6c656e67656776657273696f6e02656e6f6e636550"
             "00000000000000000000000000000000");
+  // {"type": "abort", "code": 12}
+  EXPECT_EQ(HexEncode(EncodeMessage(AbortMsg{ErrorCode::kPcrMismatch})),
+            "a264747970656561626f727464636f64650c");
 }
 
 TEST(MessagesTest, EveryMessageRoundTrips) {
@@ -31,10 +34,12 @@ TEST(MessagesTest, EveryMessageRoundTrips) {
       ChallengeMsg{Bytes(512, 2), Bytes(512, 3)},
       ChallengeMsg{Bytes(32, 2), Bytes{}},
       AttestationMsg{Bytes(kMaxDocumentSize, 4)},
-      SealedMsg{Bytes(120, 5), Bytes(kMaxSecretSize + kGcmTagSize, 6)},
+      SealedMsg{Bytes(120, 5), Bytes(kMaxSecretSize + kGcmTagSize, 6), std::nullopt},
+      SealedMsg{Bytes(120, 5), Bytes(17, 6), Bytes(kParentSignatureSize, 8)},
       FinishMsg{},
       AckMsg{Bytes(kProofSize, 7)},
-      AbortMsg{"pcr_mismatch"},
+      AbortMsg{ErrorCode::kPcrMismatch},
+      AbortMsg{static_cast<ErrorCode>(255)},  // a code from a newer peer
   };
   for (const Message& m : all) {
     const Bytes wire = EncodeMessage(m);
@@ -96,16 +101,17 @@ TEST(MessagesTest, RejectsEverythingElse) {
       {"unknown field", Map({{"type", Text("finish")}, {"extra", Uint(1)}})},
       {"truncated", Hex("a2647479706566")},
       {"nonce too short",
-       Map({{"type", Text("challenge")}, {"version", Uint(1)}, {"nonce", Bstr(15)}})},
+       Map({{"type", Text("challenge")}, {"version", Uint(kProtocolVersion)}, {"nonce", Bstr(15)}})},
       {"nonce too long",
-       Map({{"type", Text("challenge")}, {"version", Uint(1)}, {"nonce", Bstr(513)}})},
+       Map({{"type", Text("challenge")}, {"version", Uint(kProtocolVersion)}, {"nonce", Bstr(513)}})},
       {"nonce as text", Map({{"type", Text("challenge")},
-                             {"version", Uint(1)},
+                             {"version", Uint(kProtocolVersion)},
                              {"nonce", Text("0123456789abcdef")}})},
       {"no version", Map({{"type", Text("challenge")}, {"nonce", Bstr(16)}})},
-      {"version 2", Map({{"type", Text("challenge")}, {"version", Uint(2)}, {"nonce", Bstr(16)}})},
+      {"version 1", Map({{"type", Text("challenge")}, {"version", Uint(1)}, {"nonce", Bstr(16)}})},
+      {"version 3", Map({{"type", Text("challenge")}, {"version", Uint(3)}, {"nonce", Bstr(16)}})},
       {"user_data too long", Map({{"type", Text("challenge")},
-                                  {"version", Uint(1)},
+                                  {"version", Uint(kProtocolVersion)},
                                   {"nonce", Bstr(16)},
                                   {"user_data", Bstr(513)}})},
       {"empty document", Map({{"type", Text("attestation")}, {"document", Bstr(0)}})},
@@ -121,8 +127,25 @@ TEST(MessagesTest, RejectsEverythingElse) {
       {"sealed no key", Map({{"type", Text("sealed")}, {"ciphertext", Bstr(40)}})},
       {"short proof", Map({{"type", Text("ack")}, {"proof", Bstr(47)}})},
       {"long proof", Map({{"type", Text("ack")}, {"proof", Bstr(49)}})},
-      {"abort reason empty", Map({{"type", Text("abort")}, {"reason", Text("")}})},
-      {"abort reason bytes", Map({{"type", Text("abort")}, {"reason", Bstr(3)}})},
+      {"signature too short", Map({{"type", Text("sealed")},
+                                   {"ephemeral_key", Bstr(120)},
+                                   {"ciphertext", Bstr(40)},
+                                   {"signature", Bstr(95)}})},
+      {"signature too long", Map({{"type", Text("sealed")},
+                                  {"ephemeral_key", Bstr(120)},
+                                  {"ciphertext", Bstr(40)},
+                                  {"signature", Bstr(97)}})},
+      {"signature as text", Map({{"type", Text("sealed")},
+                                 {"ephemeral_key", Bstr(120)},
+                                 {"ciphertext", Bstr(40)},
+                                 {"signature", Text("sig")}})},
+      // Version 1's text reason: no text from the peer is taken any more.
+      {"abort reason text", Map({{"type", Text("abort")}, {"reason", Text("pcr_mismatch")}})},
+      {"abort code 0", Map({{"type", Text("abort")}, {"code", Uint(0)}})},
+      {"abort code 256", Map({{"type", Text("abort")}, {"code", Uint(256)}})},
+      {"abort code as text", Map({{"type", Text("abort")}, {"code", Text("12")}})},
+      {"abort code and reason",
+       Map({{"type", Text("abort")}, {"code", Uint(12)}, {"reason", Text("x")}})},
       {"nested map", Map({{"type", Text("finish")}, {"x", Map({{"y", Uint(1)}})}})},
   };
   for (const auto& [name, bytes] : bad) {
@@ -138,6 +161,34 @@ TEST(MessagesTest, IntegerKeysAreRejected) {
   w.Uint(1);
   w.Uint(1);
   EXPECT_THAT(DecodeMessage(w.bytes()), HasCode(ErrorCode::kProtocolError));
+}
+
+// No error text repeats what the peer sent: a hostile peer's text could carry terminal escapes
+// into a log line or the parent's terminal (issue 13 item 12).
+TEST(MessagesTest, ErrorDetailsNeverRepeatPeerText) {
+  const char* kHostile = "\x1b]0;owned\x07\x1b[2J\r\nfake: VERIFIED";
+  const std::vector<Bytes> bad = {
+      Map({{"type", Text(kHostile)}}),
+      Map({{"type", Text("abort")}, {"reason", Text(kHostile)}}),
+      Map({{"type", Text("finish")}, {kHostile, Uint(1)}}),
+      Map({{"type", Text("challenge")}, {"version", Text(kHostile)}, {"nonce", Bstr(16)}}),
+  };
+  for (const Bytes& bytes : bad) {
+    const Result<Message> m = DecodeMessage(bytes);
+    ASSERT_THAT(m, HasCode(ErrorCode::kProtocolError));
+    EXPECT_EQ(m.error().detail.find("owned"), std::string::npos) << m.error().detail;
+    for (const char c : m.error().detail) {
+      EXPECT_GE(static_cast<unsigned char>(c), 0x20) << m.error().detail;
+    }
+  }
+}
+
+TEST(MessagesTest, AbortCodesAreNamedOrNumbered) {
+  EXPECT_EQ(CodeText(ErrorCode::kPcrMismatch), "pcr_mismatch");
+  EXPECT_EQ(CodeText(ErrorCode::kParentNotAuthenticated), "parent_not_authenticated");
+  const Result<Message> m = DecodeMessage(Map({{"type", Text("abort")}, {"code", Uint(200)}}));
+  ASSERT_THAT(m, IsOk());
+  EXPECT_EQ(CodeText(std::get<AbortMsg>(*m).code), "code 200");
 }
 
 }  // namespace

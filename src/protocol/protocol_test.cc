@@ -18,7 +18,9 @@
 #include "nitro_attest/nsm.h"
 #include "nitro_attest/verify.h"
 #include "src/channel/channel_test_util.h"
+#include "src/protocol/internal.h"
 #include "src/protocol/messages.h"
+#include "src/protocol/protocol_test_util.h"
 #include "src/protocol/seal.h"
 #include "testing/matchers.h"
 
@@ -28,6 +30,8 @@ namespace {
 using ::nitro_attest::testing::HasCode;
 using ::nitro_attest::testing::IsOk;
 using ::nitro_attest::testing::Loopback;
+using ::nitro_attest::testing::NewParentKeyPair;
+using ::nitro_attest::testing::ParentKeyPair;
 using ::nitro_attest::testing::OpenFdCount;
 using ::nitro_attest::testing::SendRaw;
 using ::nitro_attest::testing::TempSocketDir;
@@ -69,7 +73,7 @@ class ProtocolTest : public ::testing::TestWithParam<const char*> {
   }
 
   // StartEnclave serves the real enclave side with `workers` workers.
-  void StartEnclave(size_t workers = 4) {
+  void StartEnclave(size_t workers = 4, const ServeOptions& serve = {}) {
     ServerOptions so;
     so.workers = workers;
     so.connection_deadline = milliseconds(20000);
@@ -77,8 +81,8 @@ class ProtocolTest : public ::testing::TestWithParam<const char*> {
     ASSERT_THAT(l, IsOk());
     const Attester attest = NsmAttester(*nsm_, &nsm_mu_);
     Result<std::unique_ptr<Server>> s =
-        Server::Start(std::move(*l), so, [this, attest](Connection& c) -> Status {
-          Result<EnclaveSession> session = ServeChallenge(c, attest);
+        Server::Start(std::move(*l), so, [this, attest, serve](Connection& c) -> Status {
+          Result<EnclaveSession> session = ServeChallenge(c, attest, serve);
           std::lock_guard<std::mutex> lock(sessions_mu_);
           if (!session) {
             enclave_errors_.push_back(session.error().code);
@@ -113,6 +117,11 @@ class ProtocolTest : public ::testing::TestWithParam<const char*> {
     return *nsm_->Attestation(r);
   }
 
+  // AttestThen scripts an enclave that sends an honest document and session key, waits for
+  // the sealed secret, then runs `after_sealed`.
+  std::function<void(Connection&, const protocol::ChallengeMsg&)> AttestThen(
+      std::function<void(Connection&)> after_sealed);
+
   TempSocketDir dir_;
   std::unique_ptr<NsmEmulator> emulator_;
   Bytes root_;
@@ -128,11 +137,11 @@ class ProtocolTest : public ::testing::TestWithParam<const char*> {
 TEST_P(ProtocolTest, DeliversASecretOnlyTheAttestedEnclaveOpens) {
   StartEnclave();
   ChallengeOptions o = Policy();
-  o.secret = Bytes{'d', 'b', '-', 'p', 'a', 's', 's', 'w', 'o', 'r', 'd'};
+  o.secret = SecretBytes{'d', 'b', '-', 'p', 'a', 's', 's', 'w', 'o', 'r', 'd'};
   o.user_data = Bytes{'s', 'e', 's', 's', 'i', 'o', 'n', '-', '1'};
   const Result<ChallengeResult> r = Fetch(o, server_->address());
   ASSERT_THAT(r, IsOk());
-  EXPECT_TRUE(r->secret_acknowledged);
+  EXPECT_EQ(r->secret_state, SecretState::kAcknowledged);
   EXPECT_EQ(r->nonce.size(), kChallengeNonceSize);
   EXPECT_EQ(r->verified.document().nonce, r->nonce);
   EXPECT_EQ(r->verified.document().user_data, o.user_data);
@@ -147,7 +156,7 @@ TEST_P(ProtocolTest, VerifiesWithoutASecret) {
   StartEnclave();
   const Result<ChallengeResult> r = Fetch(Policy(), server_->address());
   ASSERT_THAT(r, IsOk());
-  EXPECT_FALSE(r->secret_acknowledged);
+  EXPECT_EQ(r->secret_state, SecretState::kNotSent);
   server_->Shutdown();
   ASSERT_EQ(sessions_.size(), 1u);
   EXPECT_FALSE(sessions_[0].secret.has_value());
@@ -167,7 +176,7 @@ TEST_P(ProtocolTest, PolicyMismatchSendsNoSecret) {
   StartEnclave();
   ChallengeOptions o = Policy();
   o.policy.pcrs[0] = Bytes(48, 0x42);
-  o.secret = Bytes{'x'};
+  o.secret = SecretBytes{'x'};
   EXPECT_THAT(Fetch(o, server_->address()), HasCode(ErrorCode::kPcrMismatch));
   server_->Shutdown();
   EXPECT_TRUE(sessions_.empty());
@@ -179,7 +188,7 @@ TEST_P(ProtocolTest, UntrustedRootSendsNoSecret) {
   StartEnclave();
   ChallengeOptions o = Policy();
   o.policy.root_der = AwsNitroRootG1Der();  // the emulator is not AWS
-  o.secret = Bytes{'x'};
+  o.secret = SecretBytes{'x'};
   EXPECT_THAT(Fetch(o, server_->address()), HasCode(ErrorCode::kUntrustedRoot));
   server_->Shutdown();
   EXPECT_TRUE(sessions_.empty());
@@ -195,9 +204,9 @@ TEST_P(ProtocolTest, ManyParentsAtOnceWithBoundedWorkers) {
   for (int i = 0; i < kParents; ++i) {
     parents.emplace_back([&, i] {
       ChallengeOptions o = Policy();
-      o.secret = Bytes(32, static_cast<uint8_t>(i));
+      o.secret = SecretBytes(32, static_cast<uint8_t>(i));
       const Result<ChallengeResult> r = Fetch(o, server_->address());
-      if (r && r->secret_acknowledged) {
+      if (r && r->secret_state == SecretState::kAcknowledged) {
         ++ok;
       }
     });
@@ -280,7 +289,7 @@ TEST_P(ProtocolTest, TamperedDocumentIsRejectedAndNoSecretLeaves) {
     SendMsg(c, protocol::AttestationMsg{doc});
   });
   ChallengeOptions o = Policy();
-  o.secret = Bytes{'x'};
+  o.secret = SecretBytes{'x'};
   EXPECT_THAT(Fetch(o, enclave.address()), HasCode(ErrorCode::kBadSignature));
   EXPECT_THAT(enclave.Received(), ::testing::ElementsAre("abort"));
 }
@@ -295,7 +304,7 @@ TEST_P(ProtocolTest, ReplayedDocumentFailsTheNonceAndNoSecretLeaves) {
     SendMsg(c, protocol::AttestationMsg{recorded});
   });
   ChallengeOptions o = Policy();
-  o.secret = Bytes{'x'};
+  o.secret = SecretBytes{'x'};
   EXPECT_THAT(Fetch(o, enclave.address()), HasCode(ErrorCode::kNonceMismatch));
   EXPECT_THAT(enclave.Received(), ::testing::ElementsAre("abort"));
 }
@@ -307,7 +316,7 @@ TEST_P(ProtocolTest, DocumentWithoutASessionKeyIsRejected) {
     SendMsg(c, protocol::AttestationMsg{Document(r)});
   });
   ChallengeOptions o = Policy();
-  o.secret = Bytes{'x'};
+  o.secret = SecretBytes{'x'};
   EXPECT_THAT(Fetch(o, enclave.address()), HasCode(ErrorCode::kPublicKeyMismatch));
   EXPECT_THAT(enclave.Received(), ::testing::ElementsAre("abort"));
 }
@@ -320,7 +329,7 @@ TEST_P(ProtocolTest, DocumentWithANonP384KeyIsRejected) {
     SendMsg(c, protocol::AttestationMsg{Document(r)});
   });
   ChallengeOptions o = Policy();
-  o.secret = Bytes{'x'};
+  o.secret = SecretBytes{'x'};
   EXPECT_THAT(Fetch(o, enclave.address()), HasCode(ErrorCode::kUnsupportedAlgorithm));
   EXPECT_THAT(enclave.Received(), ::testing::ElementsAre("abort"));
 }
@@ -336,14 +345,14 @@ TEST_P(ProtocolTest, WrongProofIsAProtocolError) {
     SendMsg(c, protocol::AckMsg{Bytes(48, 0)});
   });
   ChallengeOptions o = Policy();
-  o.secret = Bytes{'x'};
+  o.secret = SecretBytes{'x'};
   EXPECT_THAT(Fetch(o, enclave.address()), HasCode(ErrorCode::kProtocolError));
   EXPECT_TRUE(enclave.Received().empty());
 }
 
 TEST_P(ProtocolTest, EnclaveAbortIsAProtocolError) {
   ScriptedEnclave enclave(Where(), [](Connection& c, const protocol::ChallengeMsg&) {
-    SendMsg(c, protocol::AbortMsg{"nsm_error"});
+    SendMsg(c, protocol::AbortMsg{ErrorCode::kNsmError});
   });
   EXPECT_THAT(Fetch(Policy(), enclave.address()), HasCode(ErrorCode::kProtocolError));
 }
@@ -390,16 +399,202 @@ TEST_P(ProtocolTest, BadOptionsAreRefusedBeforeAnythingIsSent) {
   Result<Connection> c = Connect(server_->address(), ParentChannel());
   ASSERT_THAT(c, IsOk());
   ChallengeOptions o = Policy();
-  o.secret = Bytes{};
+  o.secret = SecretBytes{};
   EXPECT_THAT(RunChallenge(*c, o), HasCode(ErrorCode::kInvalidArgument));
-  o.secret = Bytes(kMaxSecretSize + 1);
+  o.secret = SecretBytes(kMaxSecretSize + 1);
   EXPECT_THAT(RunChallenge(*c, o), HasCode(ErrorCode::kInvalidArgument));
   o.secret.reset();
-  o.nonce_for_testing = Bytes(15);
-  EXPECT_THAT(RunChallenge(*c, o), HasCode(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(protocol::RunChallengeWithNonce(*c, o, Bytes(15)),
+              HasCode(ErrorCode::kInvalidArgument));
+}
+
+// --- Item 9: the parent always knows how far its secret got. ---
+
+TEST_P(ProtocolTest, SecretStateWhenTheDocumentIsRejected) {
+  StartEnclave();
+  ChallengeOptions o = Policy();
+  o.policy.pcrs[0] = Bytes(48, 0x42);
+  o.secret = SecretBytes{'x'};
+  SecretState state = SecretState::kAcknowledged;  // overwritten on every path
+  o.secret_state = &state;
+  EXPECT_THAT(Fetch(o, server_->address()), HasCode(ErrorCode::kPcrMismatch));
+  EXPECT_EQ(state, SecretState::kNotSent);
+}
+
+TEST_P(ProtocolTest, SecretStateOnSuccessWithAndWithoutASecret) {
+  StartEnclave();
+  ChallengeOptions o = Policy();
+  SecretState state = SecretState::kAcknowledged;
+  o.secret_state = &state;
+  Result<ChallengeResult> r = Fetch(o, server_->address());
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(state, SecretState::kNotSent);
+  o.secret = SecretBytes{'x'};
+  r = Fetch(o, server_->address());
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(state, SecretState::kAcknowledged);
+  EXPECT_EQ(r->secret_state, SecretState::kAcknowledged);
+}
+
+TEST_P(ProtocolTest, SecretStateWhenTheEnclaveHangsUpAfterTheSecretLeft) {
+  std::atomic<bool> sealed_arrived{false};
+  ScriptedEnclave enclave(Where(), AttestThen([&](Connection& c) {
+                            sealed_arrived = true;
+                            c.ShutdownWrite();  // and never answers
+                          }));
+  ChallengeOptions o = Policy();
+  o.secret = SecretBytes{'x'};
+  SecretState state = SecretState::kNotSent;
+  o.secret_state = &state;
+  EXPECT_THAT(Fetch(o, enclave.address()), HasCode(ErrorCode::kTransportError));
+  EXPECT_TRUE(sealed_arrived);
+  EXPECT_EQ(state, SecretState::kSentUnacknowledged);
+}
+
+TEST_P(ProtocolTest, SecretStateWhenTheProofIsWrong) {
+  ScriptedEnclave enclave(
+      Where(), AttestThen([](Connection& c) { SendMsg(c, protocol::AckMsg{Bytes(48, 0)}); }));
+  ChallengeOptions o = Policy();
+  o.secret = SecretBytes{'x'};
+  SecretState state = SecretState::kNotSent;
+  o.secret_state = &state;
+  EXPECT_THAT(Fetch(o, enclave.address()), HasCode(ErrorCode::kProtocolError));
+  EXPECT_EQ(state, SecretState::kSentUnacknowledged);
+}
+
+// --- Item 10: a pinned parent key. ---
+
+TEST_P(ProtocolTest, PinnedParentKeyAcceptsItsSignature) {
+  const ParentKeyPair parent = NewParentKeyPair();
+  ServeOptions serve;
+  serve.parent_key = parent.pinned;
+  StartEnclave(4, serve);
+  ChallengeOptions o = Policy();
+  o.secret = SecretBytes{'k', 'e', 'y'};
+  o.parent_key = parent.signing;
+  const Result<ChallengeResult> r = Fetch(o, server_->address());
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->secret_state, SecretState::kAcknowledged);
+  server_->Shutdown();
+  ASSERT_EQ(sessions_.size(), 1u);
+  EXPECT_EQ(sessions_[0].secret, o.secret);
+}
+
+TEST_P(ProtocolTest, PinnedParentKeyRefusesAMissingOrWrongSignature) {
+  const ParentKeyPair parent = NewParentKeyPair();
+  const ParentKeyPair other = NewParentKeyPair();
+  ServeOptions serve;
+  serve.parent_key = parent.pinned;
+  StartEnclave(4, serve);
+  for (const bool sign_with_other : {false, true}) {
+    ChallengeOptions o = Policy();
+    o.secret = SecretBytes{'k', 'e', 'y'};
+    if (sign_with_other) {
+      o.parent_key = other.signing;
+    }
+    SecretState state = SecretState::kNotSent;
+    o.secret_state = &state;
+    EXPECT_THAT(Fetch(o, server_->address()), HasCode(ErrorCode::kParentNotAuthenticated))
+        << sign_with_other;
+    EXPECT_EQ(state, SecretState::kSentUnacknowledged);
+  }
+  server_->Shutdown();
+  EXPECT_TRUE(sessions_.empty());  // no secret was opened
+  EXPECT_THAT(enclave_errors_, ::testing::ElementsAre(ErrorCode::kParentNotAuthenticated,
+                                                      ErrorCode::kParentNotAuthenticated));
+}
+
+TEST_P(ProtocolTest, AnEnclaveWithoutAPinnedKeyIgnoresTheSignature) {
+  StartEnclave();
+  ChallengeOptions o = Policy();
+  o.secret = SecretBytes{'k'};
+  o.parent_key = NewParentKeyPair().signing;
+  const Result<ChallengeResult> r = Fetch(o, server_->address());
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->secret_state, SecretState::kAcknowledged);
+}
+
+// --- Item 11: nothing in the document that the parent did not ask for. ---
+
+TEST_P(ProtocolTest, UserDataThatWasNotSentIsRejected) {
+  // What a relay that adds user_data to the challenge gets from an honest NSM.
+  ScriptedEnclave enclave(Where(), [this](Connection& c, const protocol::ChallengeMsg& ch) {
+    EXPECT_FALSE(ch.user_data.has_value());
+    AttestationRequest r;
+    r.nonce = ch.nonce;
+    r.user_data = Bytes{'r', 'e', 'l', 'a', 'y'};
+    r.public_key = *protocol::PublicKeyDer(protocol::GenerateP384Key()->get());
+    SendMsg(c, protocol::AttestationMsg{Document(r)});
+  });
+  ChallengeOptions o = Policy();
+  o.secret = SecretBytes{'x'};
+  SecretState state = SecretState::kAcknowledged;
+  o.secret_state = &state;
+  EXPECT_THAT(Fetch(o, enclave.address()), HasCode(ErrorCode::kUserDataMismatch));
+  EXPECT_EQ(state, SecretState::kNotSent);
+  EXPECT_THAT(enclave.Received(), ::testing::ElementsAre("abort"));
+}
+
+TEST_P(ProtocolTest, EmptyUserDataThatWasNotSentIsRejected) {
+  ScriptedEnclave enclave(Where(), [this](Connection& c, const protocol::ChallengeMsg& ch) {
+    AttestationRequest r;
+    r.nonce = ch.nonce;
+    r.user_data = Bytes{};
+    r.public_key = *protocol::PublicKeyDer(protocol::GenerateP384Key()->get());
+    SendMsg(c, protocol::AttestationMsg{Document(r)});
+  });
+  EXPECT_THAT(Fetch(Policy(), enclave.address()), HasCode(ErrorCode::kUserDataMismatch));
+  EXPECT_THAT(enclave.Received(), ::testing::ElementsAre("abort"));
+}
+
+// --- Item 13: a deadline for the whole session; the test seam is not public. ---
+
+TEST_P(ProtocolTest, TheSessionDeadlineBoundsADrippingEnclave) {
+  // Each wait sees progress well within the I/O timeout, so only the session deadline stops
+  // it; without one the parent would take the document after ~1.5 s and go on.
+  std::atomic<bool> stop{false};
+  ScriptedEnclave enclave(Where(), [&](Connection& c, const protocol::ChallengeMsg& ch) {
+    AttestationRequest r;
+    r.nonce = ch.nonce;
+    r.public_key = *protocol::PublicKeyDer(protocol::GenerateP384Key()->get());
+    const Bytes body = EncodeMessage(protocol::AttestationMsg{Document(r)});
+    Bytes frame = {static_cast<uint8_t>(body.size() >> 24), static_cast<uint8_t>(body.size() >> 16),
+                   static_cast<uint8_t>(body.size() >> 8), static_cast<uint8_t>(body.size())};
+    frame.insert(frame.end(), body.begin(), body.end());
+    const size_t chunk = frame.size() / 30 + 1;
+    for (size_t at = 0; at < frame.size() && !stop; at += chunk) {
+      if (!SendRaw(c, std::span<const uint8_t>(frame).subspan(at, std::min(chunk, frame.size() - at)))) {
+        return;
+      }
+      std::this_thread::sleep_for(milliseconds(50));
+    }
+  });
+  ChallengeOptions o = Policy();
+  o.deadline = std::chrono::steady_clock::now() + milliseconds(300);
+  EXPECT_THAT(Fetch(o, enclave.address()), HasCode(ErrorCode::kTransportError));
+  stop = true;
+}
+
+template <class T>
+constexpr bool kHasNonceSeam = requires(T o) { o.nonce_for_testing; };
+
+TEST(ProtocolApiTest, TheNonceSeamIsNotPartOfThePublicOptions) {
+  EXPECT_FALSE(kHasNonceSeam<ChallengeOptions>);  // tests use protocol::RunChallengeWithNonce
 }
 
 INSTANTIATE_TEST_SUITE_P(Loopback, ProtocolTest, ::testing::Values("unix", "tcp"));
+
+std::function<void(Connection&, const protocol::ChallengeMsg&)> ProtocolTest::AttestThen(
+    std::function<void(Connection&)> after_sealed) {
+  return [this, after_sealed](Connection& c, const protocol::ChallengeMsg& ch) {
+    AttestationRequest r;
+    r.nonce = ch.nonce;
+    r.public_key = *protocol::PublicKeyDer(protocol::GenerateP384Key()->get());
+    SendMsg(c, protocol::AttestationMsg{Document(r)});
+    ASSERT_THAT(c.Receive(), IsOk());  // sealed
+    after_sealed(c);
+  };
+}
 
 }  // namespace
 }  // namespace nitro_attest

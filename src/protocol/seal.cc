@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "src/es384/es384.h"
+#include "src/protocol/internal.h"
 #include "src/protocol/messages.h"
 
 namespace nitro_attest::protocol {
@@ -19,11 +20,15 @@ namespace {
 constexpr std::string_view kTranscriptLabel{"nitro-attest/v1 transcript\0", 27};
 constexpr std::string_view kSealLabel = "nitro-attest/v1 seal";
 constexpr std::string_view kAckLabel = "nitro-attest/v1 ack";
+constexpr std::string_view kSignatureLabel{"nitro-attest/v1 parent signature\0", 33};
 constexpr size_t kAesKeySize = 32;
 constexpr size_t kIvSize = 12;
 constexpr size_t kAckKeySize = 48;
 
-void Append(Bytes& out, std::span<const uint8_t> b) { out.insert(out.end(), b.begin(), b.end()); }
+template <class Buffer>
+void Append(Buffer& out, std::span<const uint8_t> b) {
+  out.insert(out.end(), b.begin(), b.end());
+}
 
 void AppendLengthPrefixed(Bytes& out, std::span<const uint8_t> b) {
   const auto n = static_cast<uint32_t>(b.size());
@@ -88,9 +93,12 @@ Status DeriveKeys(EVP_PKEY* own, EVP_PKEY* peer, std::span<const uint8_t> nonce,
 }
 
 Digest384 Proof(const Keys& keys, const Digest384& th, std::span<const uint8_t> secret) {
-  Bytes msg(kAckLabel.begin(), kAckLabel.end());
+  // The secret's hash is as good as the secret to whoever can guess it: wiped too.
+  SecretBytes msg(kAckLabel.begin(), kAckLabel.end());
   Append(msg, th);
-  Append(msg, Sha384(secret));
+  Digest384 secret_hash = Sha384(secret);
+  Append(msg, secret_hash);
+  OPENSSL_cleanse(secret_hash.data(), secret_hash.size());
   Digest384 mac{};
   size_t len = 0;
   if (EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA384", nullptr, keys.ack_key().data(),
@@ -100,6 +108,31 @@ Digest384 Proof(const Keys& keys, const Digest384& th, std::span<const uint8_t> 
     mac.fill(0);  // an all-zero proof never matches a real one
   }
   return mac;
+}
+
+// SignatureInput is what the parent's long-term key signs (docs/protocol.md).
+Bytes SignatureInput(const Digest384& th, std::span<const uint8_t> ciphertext) {
+  Bytes input(kSignatureLabel.begin(), kSignatureLabel.end());
+  Append(input, th);
+  Append(input, Sha384(ciphertext));
+  return input;
+}
+
+// CheckParentSignature requires `signature` to be the pinned key's over this session.
+Status CheckParentSignature(const ParentPublicKey& pinned, const Digest384& th,
+                            std::span<const uint8_t> ciphertext,
+                            const std::optional<Bytes>& signature) {
+  if (!signature) {
+    return MakeError(ErrorCode::kParentNotAuthenticated,
+                     "the sealed secret carries no parent signature, and a parent key is pinned");
+  }
+  if (Status ok = es384::VerifyRaw(pinned.impl().key.get(), SignatureInput(th, ciphertext),
+                                   *signature);
+      !ok) {
+    return MakeError(ErrorCode::kParentNotAuthenticated,
+                     "the parent signature does not verify under the pinned key for this session");
+  }
+  return {};
 }
 
 }  // namespace
@@ -162,7 +195,7 @@ Digest384 TranscriptHash(const TranscriptInput& in) {
 }
 
 Result<SealedSecret> Seal(EVP_PKEY* enclave_key, const TranscriptInput& in,
-                          std::span<const uint8_t> secret) {
+                          std::span<const uint8_t> secret, const ParentSigningKey* signer) {
   NA_ASSIGN_OR_RETURN(const ossl::EvpPkeyPtr mine, GenerateP384Key());
   SealedSecret out;
   NA_ASSIGN_OR_RETURN(out.parent_key, PublicKeyDer(mine.get()));
@@ -187,16 +220,26 @@ Result<SealedSecret> Seal(EVP_PKEY* enclave_key, const TranscriptInput& in,
     return ossl::OsslError(ErrorCode::kCryptoError, "AES-256-GCM seal");
   }
   out.expected_proof = Proof(keys, th, secret);
+  if (signer != nullptr) {
+    NA_ASSIGN_OR_RETURN(const auto sig, es384::SignRaw(signer->impl().key.get(),
+                                                       SignatureInput(th, out.ciphertext)));
+    out.signature = Bytes(sig.begin(), sig.end());
+  }
   return out;
 }
 
 Result<OpenedSecret> Open(EVP_PKEY* enclave_private, const TranscriptInput& in,
-                          std::span<const uint8_t> ciphertext) {
+                          std::span<const uint8_t> ciphertext, const ParentPublicKey* pinned,
+                          const std::optional<Bytes>& signature) {
+  const Digest384 th = TranscriptHash(in);
+  // Authentication first: nothing from an unauthenticated parent is even decrypted.
+  if (pinned != nullptr) {
+    NA_TRY(CheckParentSignature(*pinned, th, ciphertext, signature));
+  }
   if (ciphertext.size() <= kGcmTagSize) {
     return MakeError(ErrorCode::kCryptoError, "ciphertext shorter than its tag");
   }
   NA_ASSIGN_OR_RETURN(const ossl::EvpPkeyPtr parent, ParseP384PublicKey(in.parent_key));
-  const Digest384 th = TranscriptHash(in);
   Keys keys;
   NA_TRY(DeriveKeys(enclave_private, parent.get(), in.nonce, th, keys));
 
@@ -215,7 +258,6 @@ Result<OpenedSecret> Open(EVP_PKEY* enclave_private, const TranscriptInput& in,
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_SET_TAG, static_cast<int>(kGcmTagSize), tag) !=
           1 ||
       EVP_DecryptFinal_ex(ctx.get(), out.secret.data() + len, &fin) != 1) {
-    OPENSSL_cleanse(out.secret.data(), out.secret.size());
     return ossl::OsslError(ErrorCode::kCryptoError, "AES-256-GCM open: authentication failed");
   }
   out.proof = Proof(keys, th, out.secret);

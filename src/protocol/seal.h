@@ -9,6 +9,8 @@
 //           = aes_key (32) || iv (12) || ack_key (48); every key is used for one message only
 //   ct    = AES-256-GCM(aes_key, iv, aad = th, secret) || tag (16)
 //   proof = HMAC-SHA384(ack_key, "nitro-attest/v1 ack" || th || SHA-384(secret))
+//   sig   = ECDSA-P384-SHA384(parent long-term key,
+//                             "nitro-attest/v1 parent signature\0" || th || SHA-384(ct)), r || s
 #ifndef NITRO_ATTEST_SRC_PROTOCOL_SEAL_H_
 #define NITRO_ATTEST_SRC_PROTOCOL_SEAL_H_
 
@@ -17,7 +19,9 @@
 #include <span>
 
 #include "nitro_attest/document.h"
+#include "nitro_attest/protocol.h"
 #include "nitro_attest/result.h"
+#include "nitro_attest/secret.h"
 #include "src/ossl/ossl.h"
 
 namespace nitro_attest::protocol {
@@ -50,24 +54,31 @@ Digest384 TranscriptHash(const TranscriptInput& in);
 struct SealedSecret {
   Bytes parent_key;  // DER SPKI of the parent's ephemeral key
   Bytes ciphertext;
+  std::optional<Bytes> signature;  // sig, when Seal was given a signing key
   Digest384 expected_proof{};
 };
 
 // Seal seals `secret` to `enclave_key` (the attested key) for the session described by `in`
-// (its parent_key is ignored; Seal makes that key). kCryptoError on failure.
+// (its parent_key is ignored; Seal makes that key) and, when `signer` is set, signs the
+// transcript and ciphertext with it. kCryptoError on failure.
 Result<SealedSecret> Seal(EVP_PKEY* enclave_key, const TranscriptInput& in,
-                          std::span<const uint8_t> secret);
+                          std::span<const uint8_t> secret,
+                          const ParentSigningKey* signer = nullptr);
 
 // OpenedSecret is the enclave's output: the secret and the proof to send back.
 struct OpenedSecret {
-  Bytes secret;
+  SecretBytes secret;
   Digest384 proof{};
 };
 
-// Open opens a ciphertext with the enclave's private key; `in` names both public keys.
-// Returns kUnsupportedAlgorithm for a bad parent key and kCryptoError when it does not open.
+// Open opens a ciphertext with the enclave's private key; `in` names both public keys. When
+// `pinned` is set, `signature` must be its valid sig over this transcript and ciphertext, or
+// nothing is opened: kParentNotAuthenticated. Otherwise any signature is ignored. Returns
+// kUnsupportedAlgorithm for a bad parent key and kCryptoError when it does not open.
 Result<OpenedSecret> Open(EVP_PKEY* enclave_private, const TranscriptInput& in,
-                          std::span<const uint8_t> ciphertext);
+                          std::span<const uint8_t> ciphertext,
+                          const ParentPublicKey* pinned = nullptr,
+                          const std::optional<Bytes>& signature = std::nullopt);
 
 }  // namespace nitro_attest::protocol
 

@@ -49,7 +49,7 @@ TEST(SealTest, OpensAndProvesWhatWasSealed) {
   in.parent_key = sealed->parent_key;
   const Result<OpenedSecret> opened = Open(s.enclave.get(), in, sealed->ciphertext);
   ASSERT_THAT(opened, IsOk());
-  EXPECT_EQ(opened->secret, secret);
+  EXPECT_TRUE(std::ranges::equal(opened->secret, secret));
   EXPECT_EQ(opened->proof, sealed->expected_proof);
 }
 

@@ -18,24 +18,28 @@ inline Status SendMessage(Connection& conn, const Message& m) {
 }
 
 // Abort tells the peer why the session ends; best effort, the session failed already.
-inline void Abort(Connection& conn, ErrorCode code) {
-  (void)SendMessage(conn, AbortMsg{std::string(to_string(code))});
-}
+inline void Abort(Connection& conn, ErrorCode code) { (void)SendMessage(conn, AbortMsg{code}); }
 
-// Expect receives the next message and requires type T; an abort from the peer ends the
-// session with kProtocolError.
+// As requires a decoded message to be a T; an abort from the peer ends the session with
+// kProtocolError naming its code (never more of what the peer sent).
 template <class T>
-Result<T> Expect(Connection& conn) {
-  NA_ASSIGN_OR_RETURN(const Bytes frame, conn.Receive());
-  NA_ASSIGN_OR_RETURN(Message m, DecodeMessage(frame));
+Result<T> As(Message m) {
   if (const auto* abort = std::get_if<AbortMsg>(&m)) {
-    return MakeError(ErrorCode::kProtocolError, "peer aborted: " + abort->reason);
+    return MakeError(ErrorCode::kProtocolError, "peer aborted: " + CodeText(abort->code));
   }
   if (!std::holds_alternative<T>(m)) {
     return MakeError(ErrorCode::kProtocolError,
                      std::string("unexpected message \"") + TypeName(m) + "\"");
   }
   return std::get<T>(std::move(m));
+}
+
+// Expect receives the next message and requires type T (As).
+template <class T>
+Result<T> Expect(Connection& conn) {
+  NA_ASSIGN_OR_RETURN(const Bytes frame, conn.Receive());
+  NA_ASSIGN_OR_RETURN(Message m, DecodeMessage(frame));
+  return As<T>(std::move(m));
 }
 
 }  // namespace nitro_attest::protocol

@@ -4,7 +4,6 @@
 // answers each parent's challenge with an NSM document bound to the parent's nonce and to a
 // fresh session key, and opens the secret the parent seals to it. A bounded number of sessions
 // run at once, each cut off at its deadline. SIGINT/SIGTERM stop it cleanly.
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <signal.h>
 
@@ -28,14 +27,30 @@ struct ServeArgs {
   size_t workers = 8;
   int64_t session_timeout_ms = 30000;
   uint64_t max_sessions = 0;
+  std::string parent_key;
+  bool fingerprint = false;
   bool demo_tamper = false;
   std::string demo_replay;
 };
 
-std::string Sha256Hex(std::span<const uint8_t> data) {
+// KeyId names a public key in logs: SHA-256 of its DER SubjectPublicKeyInfo (public data).
+std::string KeyId(std::span<const uint8_t> spki) {
   uint8_t digest[32] = {};
-  EVP_Digest(data.data(), data.size(), digest, nullptr, EVP_sha256(), nullptr);
+  EVP_Digest(spki.data(), spki.size(), digest, nullptr, EVP_sha256(), nullptr);
   return HexEncode(digest);
+}
+
+// LoadParentKey reads --parent-key; nullopt when it is not given.
+Result<std::optional<ParentPublicKey>> LoadParentKey(const std::string& path) {
+  if (path.empty()) {
+    return std::optional<ParentPublicKey>();
+  }
+  NA_ASSIGN_OR_RETURN(const Bytes pem, ReadInput(path, 64 * 1024));
+  Result<ParentPublicKey> key = ParentPublicKey::FromPem(pem);
+  if (!key) {
+    return MakeError(key.error().code, "--parent-key: " + key.error().detail);
+  }
+  return std::optional<ParentPublicKey>(std::move(*key));
 }
 
 // Log writes one line to standard error in one call, so concurrent sessions don't interleave.
@@ -82,6 +97,12 @@ int RunServe(const ServeArgs& args, const NsmSelection& nsm) {
   if (!address) {
     return fail(address.error());
   }
+  ServeOptions serve;
+  Result<std::optional<ParentPublicKey>> parent_key = LoadParentKey(args.parent_key);
+  if (!parent_key) {
+    return fail(parent_key.error());
+  }
+  serve.parent_key = std::move(*parent_key);
   Result<std::unique_ptr<NsmClient>> client = OpenNsm(nsm);
   if (!client) {
     return fail(client.error());
@@ -114,7 +135,7 @@ int RunServe(const ServeArgs& args, const NsmSelection& nsm) {
   Result<std::unique_ptr<Server>> server =
       Server::Start(std::move(*listener), options, [&](Connection& conn) -> Status {
         const uint64_t id = ++next_id;
-        Result<EnclaveSession> s = ServeChallenge(conn, attester);
+        Result<EnclaveSession> s = ServeChallenge(conn, attester, serve);
         std::ostringstream line;
         line << "session " << id << " from " << conn.peer() << ": ";
         if (!s) {
@@ -122,12 +143,18 @@ int RunServe(const ServeArgs& args, const NsmSelection& nsm) {
           Log(line.str());
           return s.error();
         }
-        line << "attested nonce " << HexEncode(s->nonce).substr(0, 16) << "...; ";
+        const std::string nonce = HexEncode(s->nonce);
+        line << "attested nonce " << (args.fingerprint ? nonce : nonce.substr(0, 16) + "...")
+             << "; ";
         if (s->secret) {
-          // A real enclave would use the secret here; the demo shows only its hash.
-          line << "secret opened inside the enclave: " << s->secret->size() << " bytes, SHA-256 "
-               << Sha256Hex(*s->secret) << "; proof of opening sent";
-          OPENSSL_cleanse(s->secret->data(), s->secret->size());
+          // A real enclave would use the secret here (it is wiped when `s` goes); the demo shows
+          // its size, and on request its salted fingerprint, never the secret or a plain hash.
+          line << "secret opened inside the enclave: " << s->secret->size() << " bytes";
+          if (args.fingerprint) {
+            line << ", fingerprint (HMAC-SHA256 keyed by the nonce) "
+                 << HexEncode(SecretFingerprint(s->nonce, *s->secret));
+          }
+          line << "; proof of opening sent";
         } else {
           line << "verified by the parent, no secret sent";
         }
@@ -136,6 +163,12 @@ int RunServe(const ServeArgs& args, const NsmSelection& nsm) {
       });
   if (!server) {
     return fail(server.error());
+  }
+  if (serve.parent_key) {
+    Log("secrets are accepted only when signed by the parent key with SHA-256 " +
+        KeyId(serve.parent_key->der()) + " (its DER SubjectPublicKeyInfo)");
+  } else {
+    Log("WARNING: no --parent-key: any peer that can connect can deliver a secret");
   }
   Log("serving the challenge protocol on " + to_string((*server)->address()) + " with " +
       std::to_string(args.workers) + " workers" +
@@ -179,6 +212,13 @@ void AddServeCommand(CLI::App& app, const NsmSelection* nsm, int* result) {
       ->capture_default_str();
   cmd->add_option("--max-sessions", args->max_sessions, "Exit after this many sessions (0: never)")
       ->capture_default_str();
+  cmd->add_option("--parent-key", args->parent_key,
+                  "The parent's ECDSA P-384 public key (PEM SubjectPublicKeyInfo, as `openssl ec "
+                  "-pubout` writes it): a secret is opened only when signed by it over the "
+                  "session transcript. Without it any peer that can connect can deliver one");
+  cmd->add_flag("--fingerprint", args->fingerprint,
+                "Log each opened secret's fingerprint, HMAC-SHA256 keyed by the session nonce "
+                "(the same as `verifier fetch --fingerprint`), and the full nonce");
   auto* tamper = cmd->add_flag("--demo-tamper", args->demo_tamper,
                                "DEMO ONLY (emulator): flip a signature bit in every document");
   cmd->add_option("--demo-replay", args->demo_replay,

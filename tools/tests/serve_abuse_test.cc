@@ -150,11 +150,11 @@ class ServeAbuseTest : public ::testing::Test {
     options.policy.root_der = root_;
     options.user_data = Bytes{static_cast<uint8_t>(id)};
     if (id % 2 == 1) {
-      options.secret = Bytes(64, static_cast<uint8_t>(id));
+      options.secret = SecretBytes(64, static_cast<uint8_t>(id));
     }
     NA_ASSIGN_OR_RETURN(ChallengeResult result, RunChallenge(conn, options));
     if (result.verified.document().user_data != options.user_data ||
-        result.secret_acknowledged != options.secret.has_value()) {
+        (result.secret_state == SecretState::kAcknowledged) != options.secret.has_value()) {
       return MakeError(ErrorCode::kInternal, "session result does not match what was asked");
     }
     return {};

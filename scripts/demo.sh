@@ -119,34 +119,39 @@ wait_for "$work/nsm.sock"
 say "The emulator signs with its own chain; the parent trusts it only because we pass"
 say "--root emulator-root.pem (real documents chain to the pinned AWS Nitro root)."
 
-bold "2. The enclave serves the challenge protocol"
-cmd "enclave_app --emulator unix:nsm.sock serve --listen unix:enclave.sock &"
-serve enclave
+bold "2. The enclave serves the challenge protocol, taking secrets only from the parent's key"
+cmd "openssl ecparam -genkey -name secp384r1 -out parent-key.pem   # stays on the parent"
+cmd "openssl ec -in parent-key.pem -pubout -out parent-pub.pem     # goes into the enclave image"
+openssl ecparam -genkey -name secp384r1 -out parent-key.pem 2>/dev/null
+openssl ec -in parent-key.pem -pubout -out parent-pub.pem 2>/dev/null
+cmd "enclave_app --emulator unix:nsm.sock serve --listen unix:enclave.sock --parent-key parent-pub.pem --fingerprint &"
+serve enclave --parent-key parent-pub.pem --fingerprint
 indent <enclave.log
 
 # ---------------------------------------------------------------------------------------------
 bold "3. The parent fetches a fresh document, verifies it, and delivers a secret"
 printf 'postgres://app:s3cr3t-from-the-parent@db/prod' >secret.txt
 policy=(--root emulator-root.pem --pcrs-from measurements.json --max-age 60)
-cmd "verifier fetch --connect unix:enclave.sock ${policy[*]} --send-secret secret.txt --save-document recorded.cbor"
+cmd "verifier fetch --connect unix:enclave.sock ${policy[*]} --send-secret secret.txt --parent-key parent-key.pem --fingerprint --save-document recorded.cbor"
 run fetch "$bin/verifier" fetch --connect "unix:$work/enclave.sock" "${policy[@]}" \
-  --send-secret secret.txt --save-document recorded.cbor
-grep -E '^(VERIFIED|module_id|PCR[0-2]:|nonce|public_key|SECRET)' fetch.out | cut -c1-150 | indent
-secret_sha="$(sha256sum secret.txt | cut -d' ' -f1)"
+  --send-secret secret.txt --parent-key parent-key.pem --fingerprint --save-document recorded.cbor
+grep -E '^(VERIFIED|module_id|PCR[0-2]:|nonce|public_key|SECRET|secret fingerprint)' fetch.out |
+  cut -c1-150 | indent
 if [ "$rc" -eq 0 ] && grep -q "SECRET DELIVERED" fetch.out; then
   ok "verified (exit 0): signature, chain to the emulator root, PCR0-2, the fresh nonce, age"
 else
   bad "expected exit 0 and a delivered secret, got exit $rc: $(cat fetch.err)"
 fi
-say "Inside the enclave (its log; it prints the SHA-256 of what it opened, never the secret):"
+say "Inside the enclave (its log: the secret's fingerprint, HMAC-SHA256 keyed by the session"
+say "nonce, only because both sides were given --fingerprint; never the secret or a plain hash):"
 if wait_for_log enclave.log "secret opened inside the enclave"; then
-  grep "secret opened" enclave.log | indent
+  grep "secret opened" enclave.log | sed 's/^enclave_app: //' | fold -w 100 | indent
 fi
-say "SHA-256 of secret.txt on the parent: $secret_sha"
-if grep -q "secret opened inside the enclave: .* SHA-256 $secret_sha" enclave.log; then
-  ok "the enclave opened exactly the parent's secret and proved it (HMAC over the transcript)"
+fingerprint="$(sed -n 's/^secret fingerprint (HMAC-SHA256 keyed by the nonce): //p' fetch.out)"
+if [ -n "$fingerprint" ] && grep -q "fingerprint (HMAC-SHA256 keyed by the nonce) $fingerprint" enclave.log; then
+  ok "the enclave opened exactly the parent's secret, signed by the pinned parent key, and proved it"
 else
-  bad "the enclave's log does not show the secret being opened"
+  bad "the enclave's log does not show the parent's secret being opened"
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -207,7 +212,27 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------------
-bold "8. The stdio flow: enclave_app attest | verifier verify"
+bold "8. Refused: a secret from a process that does not hold the parent key"
+say "Any local process that reaches the enclave's port could otherwise deliver its own secret."
+cmd "verifier fetch --connect unix:enclave.sock ${policy[*]} --send-secret secret.txt   # no --parent-key"
+run unsigned "$bin/verifier" fetch --connect "unix:$work/enclave.sock" "${policy[@]}" \
+  --send-secret secret.txt
+grep -E '^(REJECTED|The sealed)' unsigned.err | cut -c1-150 | indent
+if [ "$rc" -eq 1 ] && grep -q "REJECTED: parent_not_authenticated" unsigned.err &&
+  grep -q "WAS SENT but not acknowledged" unsigned.err; then
+  ok "refused (exit 1), and the parent says its sealed secret left but was not acknowledged"
+else
+  bad "expected exit 1 with parent_not_authenticated, got exit $rc: $(head -c 300 unsigned.err)"
+fi
+if wait_for_log enclave.log "ended: parent_not_authenticated" &&
+  [ "$(grep -c 'secret opened' enclave.log)" -eq 1 ]; then
+  ok "the enclave refused it unopened: $(grep -o 'ended: parent_not_authenticated' enclave.log)"
+else
+  bad "the enclave did not refuse the unsigned secret"
+fi
+
+# ---------------------------------------------------------------------------------------------
+bold "9. The stdio flow: enclave_app attest | verifier verify"
 nonce="$(openssl rand -hex 32)"
 cmd "enclave_app --emulator unix:nsm.sock attest --nonce $nonce | verifier verify - --root emulator-root.pem --pcrs-from measurements.json --nonce $nonce --max-age 60"
 set +e

@@ -27,6 +27,10 @@ std::chrono::system_clock::time_point FuzzVerifyTime();
 // FuzzEmulatorOptions returns the emulator configuration of the corpus: kFuzzSeed, FuzzClock().
 NsmEmulatorOptions FuzzEmulatorOptions();
 
+// kFuzzSessionNonceByte fills the 32-byte nonce the session harness's parent sends, so that
+// seed documents bound to it reach the sealing step.
+inline constexpr uint8_t kFuzzSessionNonceByte = 0x6e;
+
 // FuzzRootDer returns the seeded emulator root (made once per process; aborts if it cannot be).
 std::span<const uint8_t> FuzzRootDer();
 

@@ -8,6 +8,7 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -26,6 +27,7 @@
 #include "src/nsm/wire.h"
 #include "src/pki/pki.h"
 #include "src/protocol/messages.h"
+#include "src/protocol/seal.h"
 
 namespace nitro_attest::fuzz {
 namespace {
@@ -59,8 +61,14 @@ Bytes Text(std::string_view s) { return Bytes(s.begin(), s.end()); }
 
 class Corpus {
  public:
-  explicit Corpus(fs::path root) : root_(std::move(root)) {}
+  // `only`, when not empty, names the targets to write; the others are left as they are (the
+  // emulator's signatures differ on every run, so regenerating a target churns its files).
+  Corpus(fs::path root, std::vector<std::string> only)
+      : root_(std::move(root)), only_(std::move(only)) {}
   void Put(const std::string& target, const std::string& name, std::span<const uint8_t> bytes) {
+    if (!only_.empty() && std::find(only_.begin(), only_.end(), target) == only_.end()) {
+      return;
+    }
     const fs::path dir = root_ / target;
     fs::create_directories(dir);
     std::ofstream out(dir / name, std::ios::binary | std::ios::trunc);
@@ -73,6 +81,7 @@ class Corpus {
 
  private:
   fs::path root_;
+  std::vector<std::string> only_;
 };
 
 Bytes Frame(std::span<const uint8_t> message) {
@@ -276,6 +285,50 @@ void ChannelAndMessages(Corpus& c, const std::vector<Bytes>& documents) {
   }
 }
 
+// Sessions: what a hostile peer sends to either side (fuzz/session_fuzz.cc). The first byte
+// picks the side under test: 0 the enclave, 1 the parent.
+void Sessions(Corpus& c, NsmClient& nsm) {
+  using protocol::EncodeMessage;
+  const auto side = [](uint8_t s, std::initializer_list<Bytes> frames) {
+    Bytes out = {s};
+    for (const Bytes& f : frames) {
+      out.insert(out.end(), f.begin(), f.end());
+    }
+    return out;
+  };
+  const Bytes challenge = Frame(EncodeMessage(protocol::ChallengeMsg{Bytes(32, 0x07), {}}));
+  const Bytes key = Must(protocol::PublicKeyDer(Must(protocol::GenerateP384Key(), "key").get()),
+                         "key");
+  const Bytes sealed =
+      Frame(EncodeMessage(protocol::SealedMsg{key, Bytes(48, 0x33), std::nullopt}));
+  const Bytes sealed_signed =
+      Frame(EncodeMessage(protocol::SealedMsg{key, Bytes(48, 0x33), Bytes(96, 0x51)}));
+  c.Put("session", "enclave-finish",
+        side(0, {challenge, Frame(EncodeMessage(protocol::FinishMsg{}))}));
+  c.Put("session", "enclave-sealed-unsigned", side(0, {challenge, sealed}));
+  c.Put("session", "enclave-sealed-signed", side(0, {challenge, sealed_signed}));
+  c.Put("session", "enclave-abort",
+        side(0, {challenge, Frame(EncodeMessage(protocol::AbortMsg{ErrorCode::kPcrMismatch}))}));
+
+  // A document bound to the harness's nonce and a real session key verifies: the parent seals.
+  AttestationRequest bound;
+  bound.nonce = Bytes(32, kFuzzSessionNonceByte);
+  bound.public_key = key;
+  const Bytes attestation =
+      Frame(EncodeMessage(protocol::AttestationMsg{Must(nsm.Attestation(bound), "attestation")}));
+  bound.user_data = Text("added by a relay");
+  const Bytes with_user_data =
+      Frame(EncodeMessage(protocol::AttestationMsg{Must(nsm.Attestation(bound), "attestation")}));
+  c.Put("session", "parent-sealed-then-wrong-proof",
+        side(1, {attestation, Frame(EncodeMessage(protocol::AckMsg{Bytes(48, 0)}))}));
+  c.Put("session", "parent-sealed-then-refused",
+        side(1, {attestation,
+                 Frame(EncodeMessage(protocol::AbortMsg{ErrorCode::kParentNotAuthenticated}))}));
+  c.Put("session", "parent-unrequested-user-data", side(1, {with_user_data}));
+  c.Put("session", "parent-abort",
+        side(1, {Frame(EncodeMessage(protocol::AbortMsg{static_cast<ErrorCode>(200)}))}));
+}
+
 void Cbor(Corpus& c, const std::vector<Bytes>& documents) {
   const std::pair<const char*, const char*> items[] = {
       {"uint-0", "00"},
@@ -372,11 +425,12 @@ void X509Certs(Corpus& c) {
 }
 
 int Main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s OUT_DIR (normally fuzz/corpus)\n", argv[0]);
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s OUT_DIR [TARGET...] (OUT_DIR normally fuzz/corpus)\n",
+                 argv[0]);
     return 2;
   }
-  Corpus corpus{fs::path(argv[1])};
+  Corpus corpus{fs::path(argv[1]), std::vector<std::string>(argv + 2, argv + argc)};
   auto emulator = Must(NsmEmulator::Create(FuzzEmulatorOptions()), "emulator");
   NsmClient client(emulator->NewHandle());
   std::vector<Bytes> documents;
@@ -390,6 +444,7 @@ int Main(int argc, char** argv) {
   SignedDocuments(corpus);
   NsmMessages(corpus, *emulator);
   ChannelAndMessages(corpus, documents);
+  Sessions(corpus, client);
   Cbor(corpus, documents);
   Encoding(corpus, documents);
   X509Certs(corpus);

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(cbor document document_parse nsm_response nsm_request channel encoding x509)
+[ ${#targets[@]} -eq 0 ] && targets=(cbor document document_parse nsm_response nsm_request channel session encoding x509)
 
 scripts/deps.sh build fuzz
 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \

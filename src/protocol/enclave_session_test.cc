@@ -72,6 +72,13 @@ class EnclaveSessionTest : public ::testing::Test {
   }
   void ParentSend(const Message& m) { ASSERT_THAT(parent_->Send(EncodeMessage(m)), IsOk()); }
 
+  // ServePinned serves with `parent`'s public half pinned and runs the challenge (Challenge).
+  protocol::TranscriptInput ServePinned(const ParentKeyPair& parent) {
+    ServeOptions options;
+    options.parent_key = parent.pinned;
+    Serve(options);
+    return Challenge();
+  }
   // Challenge sends a challenge with nonce_, receives the document and returns the session's
   // transcript input as the parent sees it.
   protocol::TranscriptInput Challenge() {
@@ -223,10 +230,7 @@ TEST_F(EnclaveSessionTest, ParentHangsUpAfterTheDocument) {
 
 TEST_F(EnclaveSessionTest, PinnedKeyOpensASignedSecret) {
   const ParentKeyPair parent = NewParentKeyPair();
-  ServeOptions options;
-  options.parent_key = parent.pinned;
-  Serve(options);
-  const protocol::TranscriptInput in = Challenge();
+  const protocol::TranscriptInput in = ServePinned(parent);
   const SecretBytes secret = {'s', 'i', 'g', 'n', 'e', 'd'};
   const Result<protocol::SealedSecret> sealed =
       protocol::Seal(EnclaveKey().get(), in, secret, &parent.signing);
@@ -242,10 +246,7 @@ TEST_F(EnclaveSessionTest, PinnedKeyOpensASignedSecret) {
 }
 
 TEST_F(EnclaveSessionTest, PinnedKeyRefusesAnUnsignedSecret) {
-  ServeOptions options;
-  options.parent_key = NewParentKeyPair().pinned;
-  Serve(options);
-  const protocol::TranscriptInput in = Challenge();
+  const protocol::TranscriptInput in = ServePinned(NewParentKeyPair());
   const auto sealed = protocol::Seal(EnclaveKey().get(), in, Bytes(8, 1));
   ASSERT_THAT(sealed, IsOk());
   ParentSend(protocol::SealedMsg{sealed->parent_key, sealed->ciphertext, std::nullopt});
@@ -253,10 +254,7 @@ TEST_F(EnclaveSessionTest, PinnedKeyRefusesAnUnsignedSecret) {
 }
 
 TEST_F(EnclaveSessionTest, PinnedKeyRefusesAnotherKeysSignature) {
-  ServeOptions options;
-  options.parent_key = NewParentKeyPair().pinned;
-  Serve(options);
-  const protocol::TranscriptInput in = Challenge();
+  const protocol::TranscriptInput in = ServePinned(NewParentKeyPair());
   const ParentKeyPair intruder = NewParentKeyPair();
   const auto sealed = protocol::Seal(EnclaveKey().get(), in, Bytes(8, 1), &intruder.signing);
   ASSERT_THAT(sealed, IsOk());
@@ -266,10 +264,7 @@ TEST_F(EnclaveSessionTest, PinnedKeyRefusesAnotherKeysSignature) {
 
 TEST_F(EnclaveSessionTest, PinnedKeyRefusesASignatureOverAnotherTranscript) {
   const ParentKeyPair parent = NewParentKeyPair();
-  ServeOptions options;
-  options.parent_key = parent.pinned;
-  Serve(options);
-  const protocol::TranscriptInput in = Challenge();
+  const protocol::TranscriptInput in = ServePinned(parent);
   const ossl::EvpPkeyPtr enclave_key = EnclaveKey();
   // The parent key's genuine signature from another session (another nonce), moved onto a
   // secret sealed for this one.
@@ -287,10 +282,7 @@ TEST_F(EnclaveSessionTest, PinnedKeyRefusesASignatureOverAnotherTranscript) {
 
 TEST_F(EnclaveSessionTest, PinnedKeyRefusesASignatureOverAnotherCiphertext) {
   const ParentKeyPair parent = NewParentKeyPair();
-  ServeOptions options;
-  options.parent_key = parent.pinned;
-  Serve(options);
-  const protocol::TranscriptInput in = Challenge();
+  const protocol::TranscriptInput in = ServePinned(parent);
   const auto sealed = protocol::Seal(EnclaveKey().get(), in, Bytes(8, 1), &parent.signing);
   ASSERT_THAT(sealed, IsOk());
   Bytes ciphertext = sealed->ciphertext;

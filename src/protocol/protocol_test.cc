@@ -110,11 +110,30 @@ class ProtocolTest : public ::testing::TestWithParam<const char*> {
     NA_ASSIGN_OR_RETURN(Connection c, Connect(where, ParentChannel()));
     return RunChallenge(c, options);
   }
+  // FetchSecret is Fetch delivering a one-byte secret; *state receives how far it got (preset
+  // to kAcknowledged, so a path that forgets to report is seen).
+  Result<ChallengeResult> FetchSecret(ChallengeOptions options, const Address& where,
+                                      SecretState* state) {
+    options.secret = SecretBytes{'x'};
+    *state = SecretState::kAcknowledged;
+    options.secret_state = state;
+    return Fetch(options, where);
+  }
 
   // Document asks the emulator directly for a document.
   Bytes Document(const AttestationRequest& r) {
     std::lock_guard<std::mutex> lock(nsm_mu_);
     return *nsm_->Attestation(r);
+  }
+  // SessionDocument is an honest answer to `ch`: its nonce, a fresh session key and
+  // `user_data` (when set).
+  Bytes SessionDocument(const protocol::ChallengeMsg& ch,
+                        std::optional<Bytes> user_data = std::nullopt) {
+    AttestationRequest r;
+    r.nonce = ch.nonce;
+    r.user_data = std::move(user_data);
+    r.public_key = *protocol::PublicKeyDer(protocol::GenerateP384Key()->get());
+    return Document(r);
   }
 
   // AttestThen scripts an enclave that sends an honest document and session key, waits for
@@ -337,10 +356,7 @@ TEST_P(ProtocolTest, DocumentWithANonP384KeyIsRejected) {
 TEST_P(ProtocolTest, WrongProofIsAProtocolError) {
   ScriptedEnclave enclave(Where(), [this](Connection& c, const protocol::ChallengeMsg& ch) {
     // Honest document and key, but the enclave never opens the secret and guesses a proof.
-    AttestationRequest r;
-    r.nonce = ch.nonce;
-    r.public_key = *protocol::PublicKeyDer(protocol::GenerateP384Key()->get());
-    SendMsg(c, protocol::AttestationMsg{Document(r)});
+    SendMsg(c, protocol::AttestationMsg{SessionDocument(ch)});
     ASSERT_THAT(c.Receive(), IsOk());  // sealed
     SendMsg(c, protocol::AckMsg{Bytes(48, 0)});
   });
@@ -443,10 +459,8 @@ TEST_P(ProtocolTest, SecretStateWhenTheEnclaveHangsUpAfterTheSecretLeft) {
                             c.ShutdownWrite();  // and never answers
                           }));
   ChallengeOptions o = Policy();
-  o.secret = SecretBytes{'x'};
-  SecretState state = SecretState::kNotSent;
-  o.secret_state = &state;
-  EXPECT_THAT(Fetch(o, enclave.address()), HasCode(ErrorCode::kTransportError));
+  SecretState state;
+  EXPECT_THAT(FetchSecret(o, enclave.address(), &state), HasCode(ErrorCode::kTransportError));
   EXPECT_TRUE(sealed_arrived);
   EXPECT_EQ(state, SecretState::kSentUnacknowledged);
 }
@@ -455,10 +469,8 @@ TEST_P(ProtocolTest, SecretStateWhenTheProofIsWrong) {
   ScriptedEnclave enclave(
       Where(), AttestThen([](Connection& c) { SendMsg(c, protocol::AckMsg{Bytes(48, 0)}); }));
   ChallengeOptions o = Policy();
-  o.secret = SecretBytes{'x'};
-  SecretState state = SecretState::kNotSent;
-  o.secret_state = &state;
-  EXPECT_THAT(Fetch(o, enclave.address()), HasCode(ErrorCode::kProtocolError));
+  SecretState state;
+  EXPECT_THAT(FetchSecret(o, enclave.address(), &state), HasCode(ErrorCode::kProtocolError));
   EXPECT_EQ(state, SecretState::kSentUnacknowledged);
 }
 
@@ -520,28 +532,18 @@ TEST_P(ProtocolTest, UserDataThatWasNotSentIsRejected) {
   // What a relay that adds user_data to the challenge gets from an honest NSM.
   ScriptedEnclave enclave(Where(), [this](Connection& c, const protocol::ChallengeMsg& ch) {
     EXPECT_FALSE(ch.user_data.has_value());
-    AttestationRequest r;
-    r.nonce = ch.nonce;
-    r.user_data = Bytes{'r', 'e', 'l', 'a', 'y'};
-    r.public_key = *protocol::PublicKeyDer(protocol::GenerateP384Key()->get());
-    SendMsg(c, protocol::AttestationMsg{Document(r)});
+    SendMsg(c, protocol::AttestationMsg{SessionDocument(ch, Bytes{'r', 'e', 'l', 'a', 'y'})});
   });
   ChallengeOptions o = Policy();
-  o.secret = SecretBytes{'x'};
-  SecretState state = SecretState::kAcknowledged;
-  o.secret_state = &state;
-  EXPECT_THAT(Fetch(o, enclave.address()), HasCode(ErrorCode::kUserDataMismatch));
+  SecretState state;
+  EXPECT_THAT(FetchSecret(o, enclave.address(), &state), HasCode(ErrorCode::kUserDataMismatch));
   EXPECT_EQ(state, SecretState::kNotSent);
   EXPECT_THAT(enclave.Received(), ::testing::ElementsAre("abort"));
 }
 
 TEST_P(ProtocolTest, EmptyUserDataThatWasNotSentIsRejected) {
   ScriptedEnclave enclave(Where(), [this](Connection& c, const protocol::ChallengeMsg& ch) {
-    AttestationRequest r;
-    r.nonce = ch.nonce;
-    r.user_data = Bytes{};
-    r.public_key = *protocol::PublicKeyDer(protocol::GenerateP384Key()->get());
-    SendMsg(c, protocol::AttestationMsg{Document(r)});
+    SendMsg(c, protocol::AttestationMsg{SessionDocument(ch, Bytes{})});
   });
   EXPECT_THAT(Fetch(Policy(), enclave.address()), HasCode(ErrorCode::kUserDataMismatch));
   EXPECT_THAT(enclave.Received(), ::testing::ElementsAre("abort"));
@@ -554,10 +556,7 @@ TEST_P(ProtocolTest, TheSessionDeadlineBoundsADrippingEnclave) {
   // it; without one the parent would take the document after ~1.5 s and go on.
   std::atomic<bool> stop{false};
   ScriptedEnclave enclave(Where(), [&](Connection& c, const protocol::ChallengeMsg& ch) {
-    AttestationRequest r;
-    r.nonce = ch.nonce;
-    r.public_key = *protocol::PublicKeyDer(protocol::GenerateP384Key()->get());
-    const Bytes body = EncodeMessage(protocol::AttestationMsg{Document(r)});
+    const Bytes body = EncodeMessage(protocol::AttestationMsg{SessionDocument(ch)});
     Bytes frame = {static_cast<uint8_t>(body.size() >> 24), static_cast<uint8_t>(body.size() >> 16),
                    static_cast<uint8_t>(body.size() >> 8), static_cast<uint8_t>(body.size())};
     frame.insert(frame.end(), body.begin(), body.end());
@@ -587,10 +586,7 @@ INSTANTIATE_TEST_SUITE_P(Loopback, ProtocolTest, ::testing::Values("unix", "tcp"
 std::function<void(Connection&, const protocol::ChallengeMsg&)> ProtocolTest::AttestThen(
     std::function<void(Connection&)> after_sealed) {
   return [this, after_sealed](Connection& c, const protocol::ChallengeMsg& ch) {
-    AttestationRequest r;
-    r.nonce = ch.nonce;
-    r.public_key = *protocol::PublicKeyDer(protocol::GenerateP384Key()->get());
-    SendMsg(c, protocol::AttestationMsg{Document(r)});
+    SendMsg(c, protocol::AttestationMsg{SessionDocument(ch)});
     ASSERT_THAT(c.Receive(), IsOk());  // sealed
     after_sealed(c);
   };

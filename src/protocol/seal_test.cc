@@ -2,6 +2,7 @@
 #include "src/protocol/seal.h"
 
 #include <gmock/gmock.h>
+#include <openssl/core_names.h>
 #include <gtest/gtest.h>
 
 #include "nitro_attest/encoding.h"
@@ -154,6 +155,14 @@ TEST(SealTest, ParsesOnlyCanonicalP384Keys) {
   ossl::EvpPkeyPtr ed(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
   EXPECT_THAT(ParseP384PublicKey(*PublicKeyDer(ed.get())),
               HasCode(ErrorCode::kUnsupportedAlgorithm));
+  // P-384's own parameters spelled out instead of named: OpenSSL still calls the group
+  // secp384r1, but the key is not in the one form a session key takes.
+  ASSERT_EQ(EVP_PKEY_set_utf8_string_param(key.get(), OSSL_PKEY_PARAM_EC_ENCODING,
+                                           OSSL_PKEY_EC_ENCODING_EXPLICIT),
+            1);
+  const Bytes explicit_der = *PublicKeyDer(key.get());
+  EXPECT_GT(explicit_der.size(), der.size());
+  EXPECT_THAT(ParseP384PublicKey(explicit_der), HasCode(ErrorCode::kUnsupportedAlgorithm));
 }
 
 }  // namespace

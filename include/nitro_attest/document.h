@@ -16,7 +16,7 @@
 
 #include "nitro_attest/result.h"
 
-namespace nitro_attest {
+namespace nitro_attest NITRO_ATTEST_EXPORT {
 
 // Bytes is an owned byte string.
 using Bytes = std::vector<uint8_t>;

@@ -37,9 +37,9 @@ Result<std::chrono::system_clock::time_point> ParseTime(std::string_view text);
 // FormatTime renders RFC 3339 UTC with milliseconds, e.g. "2024-11-14T23:46:29.450Z".
 std::string FormatTime(std::chrono::system_clock::time_point t);
 
-// Run parses argv with `app` and runs the selected callbacks; parse errors print CLI11's
-// message and return kExitUsage, --help returns kExitOk. `result` is the exit code the
-// callbacks set.
+// Run adds --version to `app`, parses argv and runs the selected callbacks; parse errors print
+// CLI11's message and return kExitUsage, --help and --version return kExitOk. `result` is the
+// exit code the callbacks set.
 int Run(CLI::App& app, int argc, char** argv, const int& result);
 
 // PrintError writes "<prefix>: <code>: <detail>" to standard error.

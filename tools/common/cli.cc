@@ -7,6 +7,8 @@
 #include <fstream>
 #include <iostream>
 
+#include "nitro_attest/version.h"
+
 namespace nitro_attest::cli {
 
 int ExitCodeFor(const Error& error) {
@@ -74,6 +76,9 @@ std::string TimeText(Time t) {
 }
 
 int Run(CLI::App& app, int argc, char** argv, const int& result) {
+  // Every tool's --version: the library's version, which is the project's (CMakeLists.txt).
+  app.set_version_flag("--version", app.get_name() + " (nitro-attest) " + std::string(Version()),
+                       "Print the version and exit");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

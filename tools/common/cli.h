@@ -35,9 +35,9 @@ Status WriteOutput(const std::string& path, std::span<const uint8_t> bytes);
 // time outside the years 0000..9999.
 std::string TimeText(Time t);
 
-// Run parses argv with `app` and runs the selected callbacks; parse errors print CLI11's
-// message and return kExitUsage, --help returns kExitOk. `result` is the exit code the
-// callbacks set.
+// Run adds --version to `app`, parses argv and runs the selected callbacks; parse errors print
+// CLI11's message and return kExitUsage, --help and --version return kExitOk. `result` is the
+// exit code the callbacks set.
 int Run(CLI::App& app, int argc, char** argv, const int& result);
 
 // PrintError writes "<prefix>: <code>: <detail>" to standard error.

@@ -98,8 +98,7 @@ void Enclave(std::span<const uint8_t> input, bool pinned) {
 void Parent(std::span<const uint8_t> input) {
   Peer peer = Connect(input);
   ChallengeOptions options;
-  options.policy.root_der = FuzzRootDer();
-  options.policy.now = FuzzVerifyTime();
+  options.policy = FuzzVerifyOptions();
   options.secret = SecretBytes(16, 0x5e);
   SecretState state = SecretState::kAcknowledged;
   Bytes document;

@@ -52,7 +52,10 @@ Result<ChallengeResult> VerifyStep(Connection& conn, const ChallengeOptions& opt
   }
   VerifyOptions policy = options.policy;
   policy.nonce = nonce;  // the one this session sent, whatever the caller set
-  policy.user_data = options.user_data;
+  // Exactly the user_data this session sent, and none when it sent none: a relay between the
+  // two sides may add user_data to the challenge, and the NSM signs whatever it is given.
+  policy.user_data =
+      options.user_data ? ExpectedBytes(*options.user_data) : ExpectedBytes::Absent();
   Result<VerifiedDocument> verified =
       options.verifier != nullptr ? options.verifier->Verify(att.document, policy, options.trace)
                                   : Verify(att.document, policy, options.trace);
@@ -60,12 +63,6 @@ Result<ChallengeResult> VerifyStep(Connection& conn, const ChallengeOptions& opt
     return Reject(conn, std::move(verified).error());
   }
   const AttestationDocument& doc = verified->document();
-  // A relay between the two sides may add user_data to the challenge; the NSM signs whatever
-  // it was given. The parent vouches only for what it asked for.
-  if (!options.user_data && doc.user_data) {
-    return Reject(conn, MakeError(ErrorCode::kUserDataMismatch,
-                                  "the document carries user_data that this session did not send"));
-  }
   if (!doc.public_key) {
     return Reject(conn, MakeError(ErrorCode::kPublicKeyMismatch,
                                   "document carries no session public key"));

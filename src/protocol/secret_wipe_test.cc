@@ -83,7 +83,8 @@ TEST(SecretWipeTest, AWholeSessionLeavesNoCopyOnEitherSide) {
       served.reset();  // the enclave is done with the secret
     });
     ChallengeOptions options;
-    options.policy.root_der = root;
+    options.policy.roots = {root};
+    options.policy.allow_any_image = true;
     options.secret = SecretBytes(std::begin(kPattern), std::end(kPattern));
     Result<Connection> conn = Connect(listener->address());
     ASSERT_THAT(conn, IsOk());

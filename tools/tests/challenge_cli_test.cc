@@ -155,7 +155,8 @@ TEST_F(ChallengeCliTest, DeliversASecretAndTheEnclaveOpensIt) {
 TEST_F(ChallengeCliTest, FingerprintIsOptInSaltedByTheNonceAndTheSameOnBothSides) {
   Enclave enclave(dir_, "fp", 1, {"--fingerprint"});
   const ProcessResult r =
-      Fetch(enclave, {"--send-secret", secret_, "--fingerprint", "--json"});
+      Fetch(enclave, {"--pcrs-from", measurements_, "--send-secret", secret_, "--fingerprint",
+                      "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   const Bytes nonce = *HexDecode(j["session"]["nonce"].get<std::string>());
@@ -184,18 +185,21 @@ TEST_F(ChallengeCliTest, PinnedParentKeyMadeByTheOpensslCli) {
   Enclave enclave(dir_, "pinned", 4, {"--parent-key", pub});
   for (const std::string& signing : {key, pkcs8}) {
     const ProcessResult r =
-        Fetch(enclave, {"--send-secret", secret_, "--parent-key", signing, "--json"});
+        Fetch(enclave, {"--pcrs-from", measurements_, "--send-secret", secret_, "--parent-key",
+                        signing, "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(nlohmann::json::parse(r.out)["session"]["secret_state"], "acknowledged");
   }
   // No signature: refused after the sealed secret left, and the parent says so (item 9).
-  const ProcessResult unsigned_json = Fetch(enclave, {"--send-secret", secret_, "--json"});
+  const ProcessResult unsigned_json =
+      Fetch(enclave, {"--pcrs-from", measurements_, "--send-secret", secret_, "--json"});
   EXPECT_EQ(unsigned_json.exit_code, 1) << unsigned_json.err;
   const auto j = nlohmann::json::parse(unsigned_json.out);
   EXPECT_EQ(j["session"]["secret_state"], "sent_unacknowledged");
   EXPECT_EQ(j["error"]["code"], "parent_not_authenticated");
   // Another key's signature, in text.
-  const ProcessResult wrong = Fetch(enclave, {"--send-secret", secret_, "--parent-key", other});
+  const ProcessResult wrong = Fetch(
+      enclave, {"--pcrs-from", measurements_, "--send-secret", secret_, "--parent-key", other});
   EXPECT_EQ(wrong.exit_code, 1) << wrong.err;
   EXPECT_NE(wrong.err.find("parent_not_authenticated"), std::string::npos) << wrong.err;
   EXPECT_NE(wrong.err.find("WAS SENT but not acknowledged"), std::string::npos) << wrong.err;
@@ -233,9 +237,9 @@ TEST_F(ChallengeCliTest, TextFromAHostileEnclaveNeverReachesTheTerminal) {
     }
   });
   for (const bool json : {false, true}) {
-    std::vector<std::string> argv = {Tool("verifier"), "fetch", "--connect",
-                                     "unix:" + dir_.File("hostile.sock"), "--send-secret",
-                                     secret_};
+    std::vector<std::string> argv = {
+        Tool("verifier"), "fetch",       "--connect", "unix:" + dir_.File("hostile.sock"),
+        "--pcrs-from",    measurements_, "--send-secret", secret_};
     if (json) {
       argv.push_back("--json");
     }
@@ -305,24 +309,30 @@ TEST_F(ChallengeCliTest, UsageAndTransportErrorsExitTwo) {
   // --parent-key: a private key that exists and is P-384, and only with a secret to sign.
   const std::string pub = dir_.File("pub.pem");
   WriteText(pub, "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+  // (Refused before connecting: nothing listens at unix:/x, so getting there would fail with
+  // transport_error.)
   for (const std::string& key : {dir_.File("missing.pem"), pub, secret_}) {
-    EXPECT_EQ(RunProcess({Tool("verifier"), "fetch", "--connect", "unix:/x", "--send-secret",
-                          secret_, "--parent-key", key})
-                  .exit_code,
-              2)
-        << key;
+    const ProcessResult r =
+        RunProcess({Tool("verifier"), "fetch", "--connect", "unix:/x", "--pcrs-from", measurements_,
+                    "--send-secret", secret_, "--parent-key", key});
+    EXPECT_EQ(r.exit_code, 2) << key;
+    EXPECT_EQ(r.err.find("transport_error"), std::string::npos) << r.err;
     EXPECT_EQ(RunProcess({Tool("enclave_app"), "--emulate", "serve", "--listen",
                           "unix:" + dir_.File("k.sock"), "--parent-key", key})
                   .exit_code,
               2)
         << key;
   }
-  EXPECT_EQ(RunProcess({Tool("verifier"), "fetch", "--connect", "unix:/x", "--parent-key", pub})
-                .exit_code,
-            2);
-  EXPECT_EQ(RunProcess({Tool("verifier"), "fetch", "--connect", "unix:/x", "--fingerprint"})
-                .exit_code,
-            2);
+  for (const char* flag : {"--parent-key", "--fingerprint"}) {
+    std::vector<std::string> argv = {Tool("verifier"), "fetch",       "--connect",
+                                     "unix:/x",        "--pcrs-from", measurements_, flag};
+    if (std::string(flag) == "--parent-key") {
+      argv.push_back(pub);
+    }
+    const ProcessResult r = RunProcess(argv);  // without --send-secret
+    EXPECT_EQ(r.exit_code, 2) << flag;
+    EXPECT_EQ(r.err.find("transport_error"), std::string::npos) << r.err;
+  }
   // The demo attacks are refused on anything but an emulated NSM.
   EXPECT_EQ(RunProcess({Tool("enclave_app"), "--device", dir_.File("no-nsm"), "serve", "--listen",
                         "unix:" + dir_.File("s.sock"), "--demo-tamper"})

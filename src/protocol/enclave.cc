@@ -21,16 +21,6 @@ using protocol::Message;
 using protocol::SealedMsg;
 using protocol::SendMessage;
 
-namespace {
-
-// Fail tells the parent why the session ends and returns the error.
-Error Fail(Connection& conn, Error error) {
-  Abort(conn, error.code);
-  return error;
-}
-
-}  // namespace
-
 Result<EnclaveSession> ServeChallenge(Connection& conn, const Attester& attest,
                                       const ServeOptions& options) {
   NA_ASSIGN_OR_RETURN(ChallengeMsg challenge, Expect<ChallengeMsg>(conn));
@@ -40,7 +30,7 @@ Result<EnclaveSession> ServeChallenge(Connection& conn, const Attester& attest,
   Result<ossl::EvpPkeyPtr> key = protocol::GenerateP384Key();
   Result<Bytes> key_der = key ? protocol::PublicKeyDer(key->get()) : Result<Bytes>(key.error());
   if (!key_der) {
-    return Fail(conn, std::move(key_der).error());
+    return Abort(conn, std::move(key_der).error());
   }
   AttestationRequest request;
   request.nonce = session.nonce;
@@ -48,7 +38,7 @@ Result<EnclaveSession> ServeChallenge(Connection& conn, const Attester& attest,
   request.public_key = *key_der;
   Result<Bytes> document = attest(request);
   if (!document) {
-    return Fail(conn, std::move(document).error());
+    return Abort(conn, std::move(document).error());
   }
   NA_TRY(SendMessage(conn, AttestationMsg{*document}));
 
@@ -72,7 +62,7 @@ Result<EnclaveSession> ServeChallenge(Connection& conn, const Attester& attest,
       protocol::Open(key->get(), in, sealed.ciphertext,
                      options.parent_key ? &*options.parent_key : nullptr, sealed.signature);
   if (!opened) {
-    return Fail(conn, std::move(opened).error());
+    return Abort(conn, std::move(opened).error());
   }
   // On failure the opened secret is wiped as `opened` goes (SecretBytes).
   NA_TRY(SendMessage(conn, AckMsg{Bytes(opened->proof.begin(), opened->proof.end())}));

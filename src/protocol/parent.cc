@@ -35,13 +35,6 @@ Result<Bytes> FreshNonce() {
   return nonce;
 }
 
-// Reject sends an abort with the error's code (and nothing else: no secret leaves) and
-// returns the error.
-Error Reject(Connection& conn, Error error) {
-  Abort(conn, error.code);
-  return error;
-}
-
 // VerifyStep runs the session up to and including verification.
 Result<ChallengeResult> VerifyStep(Connection& conn, const ChallengeOptions& options,
                                    const Bytes& nonce) {
@@ -60,11 +53,11 @@ Result<ChallengeResult> VerifyStep(Connection& conn, const ChallengeOptions& opt
       options.verifier != nullptr ? options.verifier->Verify(att.document, policy, options.trace)
                                   : Verify(att.document, policy, options.trace);
   if (!verified) {
-    return Reject(conn, std::move(verified).error());
+    return Abort(conn, std::move(verified).error());
   }
   const AttestationDocument& doc = verified->document();
   if (!doc.public_key) {
-    return Reject(conn, MakeError(ErrorCode::kPublicKeyMismatch,
+    return Abort(conn, MakeError(ErrorCode::kPublicKeyMismatch,
                                   "document carries no session public key"));
   }
   Bytes key_der = *doc.public_key;
@@ -85,7 +78,7 @@ Status Deliver(Connection& conn, const ChallengeOptions& options, const Challeng
       protocol::Seal(enclave_key, in, *options.secret,
                      options.parent_key ? &*options.parent_key : nullptr);
   if (!sealed) {
-    return Reject(conn, std::move(sealed).error());
+    return Abort(conn, std::move(sealed).error());
   }
   state = SecretState::kSentUnacknowledged;
   NA_TRY(SendMessage(conn, SealedMsg{sealed->parent_key, sealed->ciphertext, sealed->signature}));
@@ -111,7 +104,7 @@ Result<ChallengeResult> Run(Connection& conn, const ChallengeOptions& options,
   NA_ASSIGN_OR_RETURN(ChallengeResult result, VerifyStep(conn, options, nonce));
   Result<ossl::EvpPkeyPtr> enclave_key = protocol::ParseP384PublicKey(result.enclave_public_key);
   if (!enclave_key) {
-    return Reject(conn, std::move(enclave_key).error());
+    return Abort(conn, std::move(enclave_key).error());
   }
   if (!options.secret) {
     NA_TRY(SendMessage(conn, FinishMsg{}));

@@ -17,8 +17,13 @@ inline Status SendMessage(Connection& conn, const Message& m) {
   return conn.Send(EncodeMessage(m));
 }
 
-// Abort tells the peer why the session ends; best effort, the session failed already.
-inline void Abort(Connection& conn, ErrorCode code) { (void)SendMessage(conn, AbortMsg{code}); }
+// Abort tells the peer why the session ends, by the error's code (best effort: the session
+// failed already), and returns the error. On the parent's side, nothing else is ever sent after
+// it: no secret leaves.
+inline Error Abort(Connection& conn, Error error) {
+  (void)SendMessage(conn, AbortMsg{error.code});
+  return error;
+}
 
 // As requires a decoded message to be a T; an abort from the peer ends the session with
 // kProtocolError naming its code (never more of what the peer sent).

@@ -2,8 +2,10 @@
 # Builds the benchmarks (Release, build-bench/) and prints a table: each figure in docs/second
 # and as a ratio to R, OpenSSL's raw P-384 verify rate measured in the same process and round,
 # medians over ROUNDS interleaved rounds (the machines are shared and noisy), plus the peak RSS
-# of `verifier verify` on one document. Usage: scripts/bench.sh [ROUNDS] (default 5).
-# Environment: BENCH_MIN_TIME (seconds per benchmark and round, default 0.5), BUILD_DIR.
+# of `verifier verify` on one document, then bench/eif_bench.sh (nitro-eif describe on a 1 GiB
+# image against sha384sum). Usage: scripts/bench.sh [ROUNDS] (default 5).
+# Environment: BENCH_MIN_TIME (seconds per benchmark and round, default 0.5), BUILD_DIR,
+# BENCH_EIF=0 to skip the image benchmark, BENCH_EIF_MIB (image size, default 1024).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-5}"
@@ -13,7 +15,7 @@ scripts/deps.sh build bench
 mkdir -p "$build"
 if ! { cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DNITRO_ATTEST_BUILD_BENCHMARKS=ON \
          -DNITRO_ATTEST_BUILD_TESTS=OFF &&
-       cmake --build "$build" -j2 --target nitro_attest_bench verifier; } >"$build/bench-build.log" 2>&1; then
+       cmake --build "$build" -j2 --target nitro_attest_bench verifier nitro_eif; } >"$build/bench-build.log" 2>&1; then
   cat "$build/bench-build.log" >&2
   exit 1
 fi
@@ -81,3 +83,7 @@ mb = rss[1] / 1024
 print(f"peak RSS of `verifier verify` (one document): {mb:.1f} MiB (median of 3; "
       f"{rss[0]}..{rss[2]} KiB)  target <= 10 MB {'MET' if rss[1] * 1024 <= 10_000_000 else 'MISSED'}")
 PY
+
+if [ "${BENCH_EIF:-1}" != 0 ]; then
+  bench/eif_bench.sh "$build/nitro-eif" "$rounds" "${BENCH_EIF_MIB:-1024}"
+fi

@@ -3,7 +3,8 @@
 # Usage: scripts/deps.sh [build|test|bench|fuzz]...   (default: build test)
 set -euo pipefail
 want=(build-essential cmake pkg-config libssl-dev libcli11-dev nlohmann-json3-dev
-      libgtest-dev libgmock-dev openssl nettle-dev libgmp-dev zlib1g-dev)
+      libgtest-dev libgmock-dev openssl nettle-dev libgmp-dev zlib1g-dev
+      libdeflate-dev)
 for what in "${@:-build test}"; do
   case "$what" in
     test | "build test") want+=(python3) ;;

@@ -42,7 +42,7 @@ std::array<uint8_t, kEifSectionHeaderSize> EncodeSectionHeader(uint16_t type, ui
 // MalformedImage is the one refusal: kMalformedImage with what differs.
 Error MalformedImage(std::string detail);
 
-// Crc32 continues a CRC-32/ISO-HDLC (zlib's crc32) over `data`.
+// Crc32 continues a CRC-32/ISO-HDLC (zlib's crc32, computed by libdeflate) over `data`.
 uint32_t Crc32(uint32_t crc, std::span<const uint8_t> data);
 
 // Source hands out a file's bytes front to back.

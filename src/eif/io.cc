@@ -1,8 +1,8 @@
 // Copyright 2026 The nitro-attest Authors. SPDX-License-Identifier: Apache-2.0
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <libdeflate.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <cerrno>
 #include <cstring>
@@ -88,7 +88,8 @@ uint32_t Crc32(uint32_t crc, std::span<const uint8_t> data) {
   if (data.empty()) {
     return crc;
   }
-  return static_cast<uint32_t>(crc32_z(crc, data.data(), data.size()));
+  // libdeflate_crc32 is zlib's crc32 (same polynomial, same chaining), with PCLMULQDQ.
+  return libdeflate_crc32(crc, data.data(), data.size());
 }
 
 Result<size_t> Source::ReadFull(std::span<uint8_t> buf) {

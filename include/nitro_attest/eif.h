@@ -17,9 +17,11 @@
 #include <vector>
 
 #include "nitro_attest/document.h"
+#include "nitro_attest/export.h"
 #include "nitro_attest/result.h"
+#include "nitro_attest/utc_time.h"
 
-namespace nitro_attest {
+namespace nitro_attest NITRO_ATTEST_EXPORT {
 
 // Pcr48 is one SHA-384 PCR value (the same alias as emulator.h).
 using Pcr48 = std::array<uint8_t, 48>;
@@ -98,7 +100,7 @@ struct EifImage {
 // EifReadOptions tune ReadEif.
 struct EifReadOptions {
   // When to judge the signing certificate's validity; unset: the system clock.
-  std::optional<std::chrono::system_clock::time_point> now;
+  std::optional<Time> now;
   // Hash in two worker threads when the measured sections exceed a few MiB.
   bool parallel = true;
 };

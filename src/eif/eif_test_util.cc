@@ -86,7 +86,7 @@ RawImage VectorImage() {
 
 std::string Hex(const Pcr48& pcr) { return HexEncode(pcr); }
 
-EifSigner TestSigner(pki::KeyType key_type, std::chrono::system_clock::time_point not_before,
+EifSigner TestSigner(pki::KeyType key_type, Time not_before,
                      int days) {
   pki::CertSpec spec;
   spec.subject = {{"C", "US"}, {"O", "nitro-attest tests"}, {"CN", "eif-signer.insecure"}};

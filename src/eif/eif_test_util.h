@@ -56,8 +56,7 @@ std::string Hex(const Pcr48& pcr);
 // TestSigner is a self-signed certificate and its key, as PEM, on the given curve, valid
 // from `not_before` for `days` days.
 EifSigner TestSigner(pki::KeyType key_type = pki::KeyType::kP384,
-                     std::chrono::system_clock::time_point not_before =
-                         std::chrono::system_clock::now() - std::chrono::hours(1),
+                     Time not_before = NowTime() - std::chrono::hours(1),
                      int days = 30);
 
 // WriteFile writes bytes to a path (fails the test when it cannot).

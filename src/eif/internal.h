@@ -193,7 +193,7 @@ Result<SignatureSection> ParseSignatureSection(std::span<const uint8_t> data);
 // check is reported in the result, never an error. kMalformedImage when the certificate does
 // not parse (there would be no PCR8).
 Result<EifSignature> CheckSignature(const SignatureSection& section, const Pcr48& pcr0,
-                                    std::chrono::system_clock::time_point now);
+                                    Time now);
 // EncodePcrInfo is serde_cbor's PcrInfo{register_index: 0, register_value: pcr0}.
 Bytes EncodePcrInfo(const Pcr48& pcr0);
 

@@ -18,7 +18,7 @@ const EVP_MD* Sha384Md() {
 [[noreturn]] void Fatal(const char* what) {
   // EVP digest calls fail only on allocation failure or a broken provider; nothing sensible
   // can continue a measurement after that.
-  std::fprintf(stderr, "nitro-attest: %s failed: %s\n", what, ossl::DrainErrors().c_str());
+  std::fprintf(stderr, "nitro-attest: %s failed\n", what);
   std::abort();
 }
 

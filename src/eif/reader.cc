@@ -306,7 +306,7 @@ Result<EifImage> ReadImage(Source& source, const EifReadOptions& options, Sectio
     NA_ASSIGN_OR_RETURN(
         EifSignature checked,
         CheckSignature(parsed, image.measurements.pcr0,
-                       options.now.value_or(std::chrono::system_clock::now())));
+                       options.now.value_or(NowTime())));
     image.measurements.pcr8 = MeasureBytes(checked.certificate_der);
     image.signature = std::move(checked);
   }

@@ -240,7 +240,7 @@ Result<SignatureSection> ParseSignatureSection(std::span<const uint8_t> data) {
 }
 
 Result<EifSignature> CheckSignature(const SignatureSection& section, const Pcr48& pcr0,
-                                    std::chrono::system_clock::time_point now) {
+                                    Time now) {
   EifSignature out;
   out.certificate_pem = section.certificate_pem;
   auto der = PemCertificateToDer(section.certificate_pem);

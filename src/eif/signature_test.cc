@@ -141,7 +141,7 @@ TEST(EifSignatureTest, ABrokenCoseSignatureIsReportedNotRefused) {
 }
 
 TEST(EifSignatureTest, CertificateValidityIsJudgedAtTheCheckTime) {
-  const auto start = std::chrono::system_clock::now() - std::chrono::hours(24 * 60);
+  const Time start = NowTime() - std::chrono::hours(24 * 60);
   const EifSigner expired = TestSigner(pki::KeyType::kP384, start, 30);
   const Bytes image = Assemble(Signed(Section(expired, VectorPcr0())));
   const auto now = ParseEif(image);

@@ -10,6 +10,7 @@
 
 #include "nitro_attest/eif.h"
 #include "nitro_attest/encoding.h"
+#include "nitro_attest/version.h"
 #include "tools/common/cli.h"
 #include "tools/nitro_eif/render.h"
 
@@ -51,7 +52,7 @@ int Describe(const DescribeArgs& a) {
     // Refused images get no measurements at all: they could boot with other ones.
     return Fail(image.error());
   }
-  const Described d = DescribeImage(*image, options.now.value_or(std::chrono::system_clock::now()));
+  const Described d = DescribeImage(*image, options.now.value_or(NowTime()));
   if (a.text) {
     PrintDescribeText(std::cout, *image, d);
   } else {
@@ -94,7 +95,7 @@ struct BuildArgs {
   std::string kernel, cmdline, output, metadata, name, version, arch = "x86_64";
   std::vector<std::string> ramdisks;
   std::string build_time = "1970-01-01T00:00:00+00:00";
-  std::string build_tool = "nitro-eif", build_tool_version = NITRO_ATTEST_VERSION;
+  std::string build_tool = "nitro-eif", build_tool_version = NITRO_ATTEST_VERSION_STRING;
   std::string operating_system = "Linux", kernel_version = "unknown";
   uint64_t memory_mib = 1024, cpus = 2;
   std::string certificate, key;

@@ -94,7 +94,7 @@ Json MetadataJson(const Json& m) {
 
 }  // namespace
 
-Described DescribeImage(const EifImage& image, std::chrono::system_clock::time_point at) {
+Described DescribeImage(const EifImage& image, Time at) {
   Described d;
   d.checked_at = at;
   if (!image.crc_ok()) {
@@ -177,7 +177,7 @@ Json DescribeJson(const EifImage& image, const Described& d, bool details) {
                                      {"SignatureValid", s.signature_valid},
                                      {"PayloadMatchesPCR0", s.payload_matches_pcr0},
                                      {"CertificateValid", s.certificate_valid},
-                                     {"CheckedAt", FormatTime(d.checked_at)},
+                                     {"CheckedAt", TimeText(d.checked_at)},
                                      {"Subject", s.certificate.subject},
                                      {"Problem", s.problem}};
     }
@@ -204,7 +204,7 @@ void PrintDescribeText(std::ostream& out, const EifImage& image, const Described
         << (s.signature_valid ? "valid" : "NOT VALID") << ", "
         << (s.payload_matches_pcr0 ? "signs this image's PCR0" : "does NOT sign this PCR0")
         << "; certificate " << (s.certificate_valid ? "valid" : "NOT valid") << " at "
-        << FormatTime(d.checked_at) << " (" << s.not_before_text << " .. " << s.not_after_text
+        << TimeText(d.checked_at) << " (" << s.not_before_text << " .. " << s.not_after_text
         << ")\n";
   } else {
     out << "Signature: none (unsigned: no PCR8)\n";

@@ -21,12 +21,12 @@ namespace nitro_attest::cli {
 struct Described {
   std::optional<nlohmann::ordered_json> metadata;  // the metadata section, when it is JSON
   std::vector<std::string> problems;
-  std::chrono::system_clock::time_point checked_at;
+  Time checked_at;
 };
 
 // DescribeImage runs describe's checks: CRC-32, signature (SignatureCheck and the
 // certificate's validity at `at`), and metadata that nitro-cli can read.
-Described DescribeImage(const EifImage& image, std::chrono::system_clock::time_point at);
+Described DescribeImage(const EifImage& image, Time at);
 
 // DescribeJson is nitro-cli describe-eif's object, keys in its order: EifVersion, Measurements,
 // IsSigned, SigningCertificate, CheckCRC, SignatureCheck, ImageName, ImageVersion, Metadata.

@@ -87,6 +87,7 @@ class OutputFile {
  public:
   static Result<std::unique_ptr<OutputFile>> Create(const std::string& path);
   ~OutputFile();
+  // Write appends (at written()); WriteAt overwrites what was written at `offset`.
   Status Write(std::span<const uint8_t> data);
   Status WriteAt(uint64_t offset, std::span<const uint8_t> data);
   Status Commit();

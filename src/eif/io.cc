@@ -166,17 +166,8 @@ OutputFile::~OutputFile() {
 }
 
 Status OutputFile::Write(std::span<const uint8_t> data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd_, data.data(), data.size());
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      return IoError("cannot write", tmp_);
-    }
-    data = data.subspan(static_cast<size_t>(n));
-    written_ += static_cast<uint64_t>(n);
-  }
+  NA_TRY(WriteAt(written_, data));
+  written_ += data.size();
   return {};
 }
 

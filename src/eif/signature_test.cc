@@ -40,20 +40,22 @@ Bytes Section(const EifSigner& signer, const Pcr48& pcr0) {
   return *section;
 }
 
-// SectionOf writes a signature section from parts, as serde_cbor would (or not).
-Bytes SectionOf(std::span<const uint8_t> cert, std::span<const uint8_t> cose) {
+// SectionOf writes a signature section from parts, as serde_cbor would (or, with the keys
+// reversed, as it would not).
+Bytes SectionOf(std::span<const uint8_t> cert, std::span<const uint8_t> cose,
+                bool reversed = false) {
   cbor::Writer w;
   w.ArrayHeader(1);
   w.MapHeader(2);
-  w.Text("signing_certificate");
-  w.ArrayHeader(cert.size());
-  for (uint8_t b : cert) {
-    w.Uint(b);
-  }
-  w.Text("signature");
-  w.ArrayHeader(cose.size());
-  for (uint8_t b : cose) {
-    w.Uint(b);
+  const std::pair<const char*, std::span<const uint8_t>> entries[] = {
+      {"signing_certificate", cert}, {"signature", cose}};
+  for (size_t i = 0; i < 2; ++i) {
+    const auto& [key, bytes] = entries[reversed ? 1 - i : i];
+    w.Text(key);
+    w.ArrayHeader(bytes.size());
+    for (uint8_t b : bytes) {
+      w.Uint(b);
+    }
   }
   return w.Take();
 }
@@ -183,22 +185,7 @@ TEST(EifSignatureTest, RefusesSectionsThatAreNotSerdesShape) {
     w.Bytes(cose);
     cases.push_back({"byte-strings", w.Take()});
   }
-  {
-    cbor::Writer w;  // keys the other way round
-    w.ArrayHeader(1);
-    w.MapHeader(2);
-    w.Text("signature");
-    w.ArrayHeader(cose.size());
-    for (uint8_t b : cose) {
-      w.Uint(b);
-    }
-    w.Text("signing_certificate");
-    w.ArrayHeader(pem.size());
-    for (uint8_t b : pem) {
-      w.Uint(b);
-    }
-    cases.push_back({"keys-reversed", w.Take()});
-  }
+  cases.push_back({"keys-reversed", SectionOf(pem, cose, /*reversed=*/true)});
   Bytes trailing = SectionOf(pem, cose);
   trailing.push_back(0);
   cases.push_back({"trailing-byte", trailing});

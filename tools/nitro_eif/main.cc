@@ -251,17 +251,15 @@ int main(int argc, char** argv) {
                 "Custom metadata: a JSON object file of at most 4096 bytes (not measured)");
   b->add_option("--name", build.name, "ImageName (default: the kernel's file name)");
   b->add_option("--version", build.version, "ImageVersion (default 1.0)");
-  b->add_option("--build-time", build.build_time, "BuildTime in the metadata")
-      ->capture_default_str();
-  b->add_option("--build-tool", build.build_tool, "BuildTool in the metadata")
-      ->capture_default_str();
-  b->add_option("--build-tool-version", build.build_tool_version,
-                "BuildToolVersion in the metadata")
-      ->capture_default_str();
-  b->add_option("--os", build.operating_system, "OperatingSystem in the metadata")
-      ->capture_default_str();
-  b->add_option("--kernel-version", build.kernel_version, "KernelVersion in the metadata")
-      ->capture_default_str();
+  const std::pair<const char*, std::string*> build_metadata[] = {
+      {"--build-time", &build.build_time},
+      {"--build-tool", &build.build_tool},
+      {"--build-tool-version", &build.build_tool_version},
+      {"--os", &build.operating_system},
+      {"--kernel-version", &build.kernel_version}};
+  for (const auto& [name, field] : build_metadata) {
+    b->add_option(name, *field, "In the metadata's BuildMetadata")->capture_default_str();
+  }
   b->add_option("--arch", build.arch, "x86_64 or aarch64 (the header's flag)")
       ->check(CLI::IsMember({"x86_64", "aarch64"}))
       ->capture_default_str();

@@ -201,5 +201,35 @@ TEST(NitroEifCliTest, RamdiskIsReproducible) {
   EXPECT_EQ(Eif({"ramdisk", dir.File("none"), "-o", dir.File("4.cpio")}).exit_code, 2);
 }
 
+TEST(NitroEifCliTest, TheEmulatorBootsWithAnImagesMeasurements) {
+  const TempDir dir;
+  auto args = Parts(dir);
+  const EifSigner signer = eif::testing::TestSigner();
+  WriteFile(dir.File("cert.pem"), signer.certificate_pem);
+  WriteFile(dir.File("key.pem"), signer.private_key_pem);
+  args.insert(args.end(), {"-o", dir.File("img.eif"), "--signing-certificate",
+                           dir.File("cert.pem"), "--private-key", dir.File("key.pem")});
+  const Json m = Json::parse(Eif(args).out)["Measurements"];
+  for (const char* index : {"0", "1", "2", "8"}) {
+    const auto r = RunProcess({Tool("enclave_app"), "--emulate", "--emulate-pcrs-from-eif",
+                               dir.File("img.eif"), "pcr", "read", index});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(Json::parse(r.out)["value"], m[std::string("PCR") + index]) << index;
+  }
+  // A refused image boots nothing: a usage error.
+  eif::testing::RawImage raw = VectorImage();
+  raw.trailing = {1};
+  WriteFile(dir.File("bad.eif"), Assemble(raw));
+  EXPECT_EQ(RunProcess({Tool("enclave_app"), "--emulate", "--emulate-pcrs-from-eif",
+                        dir.File("bad.eif"), "pcr", "read", "0"})
+                .exit_code,
+            2);
+  EXPECT_EQ(RunProcess({Tool("enclave_app"), "--emulate", "--emulate-pcrs-from-eif",
+                        dir.File("img.eif"), "--emulate-pcr0", std::string(96, 'a'), "pcr",
+                        "read", "0"})
+                .exit_code,
+            2);
+}
+
 }  // namespace
 }  // namespace nitro_attest

@@ -34,7 +34,7 @@ def main() -> None:
     print(json.dumps({
         "kwargs": rate(lambda: verifier.verify(document, root=root, allow_any_image=True),
                        seconds),
-        "policy": rate(lambda: verifier.verify(document, policy), seconds),
+        "policy": rate(lambda: verifier.verify(document, policy=policy), seconds),
     }))
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 from ctypes import byref, c_int, c_size_t, c_uint16, c_void_p
 from typing import FrozenSet, Mapping, NamedTuple, Optional, Tuple, Union
@@ -10,8 +11,7 @@ from typing import FrozenSet, Mapping, NamedTuple, Optional, Tuple, Union
 from . import _native
 from ._errors import NitroAttestError, NsmError
 from ._native import lib
-from ._verify import BytesLike, _to_ms, _pcr_value
-import datetime as _dt
+from ._verify import BytesLike, _pcr_value, _to_ms
 
 
 class PcrState(NamedTuple):
@@ -55,10 +55,10 @@ class Nsm:
             _native.call(lib.nitro_attest_nsm_open, device.encode(), byref(out), kind=NsmError)
         self._handle = out.value
 
-    def close(self) -> None:
+    def close(self, _free=lib.nitro_attest_nsm_free) -> None:
         """Closes the device or connection (also done when the object is collected)."""
-        if self._handle:
-            lib.nitro_attest_nsm_free(self._handle)
+        if getattr(self, "_handle", None):
+            _free(self._handle)
             self._handle = None
 
     __del__ = close
@@ -174,10 +174,10 @@ class Emulator:
         finally:
             lib.nitro_attest_emulator_options_free(options)
 
-    def __del__(self) -> None:
+    def __del__(self, _free=lib.nitro_attest_emulator_free) -> None:
         handle = getattr(self, "_handle", None)
         if handle:
-            lib.nitro_attest_emulator_free(handle)
+            _free(handle)
             self._handle = None
 
     @functools.cached_property

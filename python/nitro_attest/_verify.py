@@ -15,6 +15,8 @@ from ._native import lib
 BytesLike = Union[bytes, bytearray, memoryview]
 Time = Union[_dt.datetime, int, float, str]
 Age = Union[_dt.timedelta, int, float]
+PcrValues = Mapping[int, Union[BytesLike, str]]
+PcrSets = Union[Sequence[PcrValues], Mapping[str, PcrValues], None]
 
 
 class _Absent:
@@ -121,9 +123,7 @@ class Policy:
 
     def __init__(self, *, root=None, at: Optional[Time] = None, nonce: Expected = None,
                  user_data: Expected = None, public_key: Expected = None,
-                 pcrs: Optional[Mapping[int, Union[BytesLike, str]]] = None,
-                 pcr_sets: Union[Sequence[Mapping[int, Union[BytesLike, str]]],
-                                 Mapping[str, Mapping[int, Union[BytesLike, str]]], None] = None,
+                 pcrs: Optional[PcrValues] = None, pcr_sets: PcrSets = None,
                  max_age: Optional[Age] = None, allow_debug: bool = False,
                  allow_any_image: bool = False) -> None:
         if root is None:
@@ -166,10 +166,11 @@ class Policy:
         lib.nitro_attest_policy_allow_debug(h, 1 if allow_debug else 0)
         lib.nitro_attest_policy_allow_any_image(h, 1 if allow_any_image else 0)
 
-    def __del__(self) -> None:
+    # The free function is bound at definition: module globals may be gone at interpreter exit.
+    def __del__(self, _free=lib.nitro_attest_policy_free) -> None:
         handle = getattr(self, "_handle", None)
         if handle:
-            lib.nitro_attest_policy_free(handle)
+            _free(handle)
             self._handle = None
 
 
@@ -182,10 +183,10 @@ class Document:
     def __init__(self, handle: int) -> None:
         self._handle = handle
 
-    def __del__(self) -> None:
+    def __del__(self, _free=lib.nitro_attest_document_free) -> None:
         handle = getattr(self, "_handle", None)
         if handle:
-            lib.nitro_attest_document_free(handle)
+            _free(handle)
             self._handle = None
 
     def __repr__(self) -> str:
@@ -317,12 +318,16 @@ def _document_bytes(document: BytesLike) -> bytes:
                     "(decode_document() reads base64 or hex)")
 
 
-def _verify(verifier: Optional[int], document: BytesLike, policy: Optional[Policy],
-            kwargs) -> VerifiedDocument:
+def _policy(policy: Optional[Policy], **kwargs) -> Policy:
+    """The Policy of a verification: `policy`, or one made of the keyword arguments."""
     if policy is None:
-        policy = Policy(**kwargs)
-    elif kwargs:
-        raise TypeError("give either a Policy or policy keyword arguments, not both")
+        return Policy(**kwargs)
+    if any(value not in (None, False) for value in kwargs.values()):
+        raise TypeError("give either policy= or the policy's keyword arguments, not both")
+    return policy
+
+
+def _verify(verifier: Optional[int], document: BytesLike, policy: Policy) -> VerifiedDocument:
     data = _document_bytes(document)
     out, error = c_void_p(), c_void_p()
     if verifier is None:
@@ -335,17 +340,23 @@ def _verify(verifier: Optional[int], document: BytesLike, policy: Optional[Polic
     return VerifiedDocument(out.value)
 
 
-def verify(document: BytesLike, policy: Optional[Policy] = None, **kwargs) -> VerifiedDocument:
+def verify(document: BytesLike, *, policy: Optional[Policy] = None, root=None,
+           at: Optional[Time] = None, nonce: Expected = None, user_data: Expected = None,
+           public_key: Expected = None, pcrs: Optional[PcrValues] = None,
+           pcr_sets: PcrSets = None, max_age: Optional[Age] = None, allow_debug: bool = False,
+           allow_any_image: bool = False) -> VerifiedDocument:
     """Verifies an attestation document (raw COSE_Sign1 bytes) completely: the ES384 signature,
     every payload rule, the certificate chain to a trusted root at the chosen time, then the
-    policy. The policy is a Policy, or Policy's keyword arguments (root=, at=, nonce=,
-    user_data=, public_key=, pcrs=, pcr_sets=, max_age=, allow_debug=, allow_any_image=).
+    policy: a Policy (policy=), or the same keyword arguments Policy takes (see Policy).
 
     Returns the VerifiedDocument. Raises VerificationError whose .code names the first failure
     ("bad_signature", "pcr_mismatch", "certificate_expired", ...; "invalid_argument" for a
     policy without PCRs and without allow_any_image=True).
     """
-    return _verify(None, document, policy, kwargs)
+    return _verify(None, document, _policy(
+        policy, root=root, at=at, nonce=nonce, user_data=user_data, public_key=public_key,
+        pcrs=pcrs, pcr_sets=pcr_sets, max_age=max_age, allow_debug=allow_debug,
+        allow_any_image=allow_any_image))
 
 
 class Verifier:
@@ -357,16 +368,22 @@ class Verifier:
         if not self._handle:
             raise MemoryError("nitro_attest_verifier_new")
 
-    def __del__(self) -> None:
+    def __del__(self, _free=lib.nitro_attest_verifier_free) -> None:
         handle = getattr(self, "_handle", None)
         if handle:
-            lib.nitro_attest_verifier_free(handle)
+            _free(handle)
             self._handle = None
 
-    def verify(self, document: BytesLike, policy: Optional[Policy] = None,
-               **kwargs) -> VerifiedDocument:
+    def verify(self, document: BytesLike, *, policy: Optional[Policy] = None, root=None,
+               at: Optional[Time] = None, nonce: Expected = None, user_data: Expected = None,
+               public_key: Expected = None, pcrs: Optional[PcrValues] = None,
+               pcr_sets: PcrSets = None, max_age: Optional[Age] = None,
+               allow_debug: bool = False, allow_any_image: bool = False) -> VerifiedDocument:
         """verify() with this verifier's cache."""
-        return _verify(self._handle, document, policy, kwargs)
+        return _verify(self._handle, document, _policy(
+            policy, root=root, at=at, nonce=nonce, user_data=user_data, public_key=public_key,
+            pcrs=pcrs, pcr_sets=pcr_sets, max_age=max_age, allow_debug=allow_debug,
+            allow_any_image=allow_any_image))
 
     @property
     def stats(self) -> Dict[str, int]:

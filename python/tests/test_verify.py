@@ -116,24 +116,24 @@ def test_malformed_documents(document, emulator_policy):
 def test_policy_objects_are_reusable(emulator, document):
     policy = nitro_attest.Policy(root=emulator, at=EMULATOR_TIME, pcrs={0: PCR0}, nonce=NONCE)
     for _ in range(3):
-        assert nitro_attest.verify(document, policy).module_id == emulator.module_id
+        assert nitro_attest.verify(document, policy=policy).module_id == emulator.module_id
     with pytest.raises(TypeError):
-        nitro_attest.verify(document, policy, allow_debug=True)
+        nitro_attest.verify(document, policy=policy, allow_debug=True)
 
 
 def test_verifier_caches_chains_and_is_thread_safe(emulator, document, emulator_policy):
     verifier = nitro_attest.Verifier()
     policy = nitro_attest.Policy(nonce=NONCE, **emulator_policy)
-    verifier.verify(document, policy)
+    verifier.verify(document, policy=policy)
     assert verifier.stats == {"hits": 0, "misses": 1, "entries": 1}
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
-        docs = list(pool.map(lambda _: verifier.verify(document, policy), range(40)))
+        docs = list(pool.map(lambda _: verifier.verify(document, policy=policy), range(40)))
     assert all(d.nonce == NONCE for d in docs)
     assert verifier.stats["hits"] == 40
     with pytest.raises(VerificationError) as e:
         verifier.verify(document, nonce=b"x", **emulator_policy)
     assert e.value.code == "nonce_mismatch"  # a cache hit never turns a failure into a pass
-    assert nitro_attest.Verifier(cache_entries=0).verify(document, policy).verified
+    assert nitro_attest.Verifier(cache_entries=0).verify(document, policy=policy).verified
 
 
 def test_real_documents_verify_at_their_own_time():

@@ -156,8 +156,9 @@ int nitro_attest_decode_input(const uint8_t* input, size_t len, uint8_t** docume
                               size_t* document_len, nitro_attest_error** error) {
   return Guard(error, [&] {
     std::span<const uint8_t> in;
-    if (!nitro_attest::capi::InBytes(input, len, &in)) {
-      return Invalid(error, "input is NULL");
+    if (!nitro_attest::capi::InBytes(input, len, &in) || document == nullptr ||
+        document_len == nullptr) {
+      return Invalid(error, "input or an output pointer is NULL");
     }
     auto decoded = nitro_attest::DecodeDocumentInput(in);
     if (!decoded) {
@@ -332,6 +333,9 @@ int nitro_attest_nsm_attestation(nitro_attest_nsm* nsm, const uint8_t* user_data
         (public_key == nullptr && public_key_len != 0)) {
       return Invalid(error, "a NULL field must have length 0");
     }
+    if (document == nullptr || document_len == nullptr) {
+      return Invalid(error, "the output pointers must not be NULL");
+    }
     nitro_attest::AttestationRequest request;
     request.user_data = nitro_attest::capi::InOptionalBytes(user_data, user_data_len);
     request.nonce = nitro_attest::capi::InOptionalBytes(nonce, nonce_len);
@@ -348,6 +352,9 @@ int nitro_attest_nsm_describe_pcr(nitro_attest_nsm* nsm, uint16_t index, int* lo
                                   uint8_t** value, size_t* value_len,
                                   nitro_attest_error** error) {
   return Call(nsm, error, [&](nitro_attest::NsmClient& client) {
+    if (value == nullptr || value_len == nullptr) {
+      return Invalid(error, "the output pointers must not be NULL");
+    }
     auto state = client.DescribePcr(index);
     if (!state) {
       return Fail(error, std::move(state).error());
@@ -364,8 +371,9 @@ int nitro_attest_nsm_extend_pcr(nitro_attest_nsm* nsm, uint16_t index, const uin
                                 nitro_attest_error** error) {
   return Call(nsm, error, [&](nitro_attest::NsmClient& client) {
     std::span<const uint8_t> in;
-    if (!nitro_attest::capi::InBytes(data, len, &in)) {
-      return Invalid(error, "data is NULL");
+    if (!nitro_attest::capi::InBytes(data, len, &in) || value == nullptr ||
+        value_len == nullptr) {
+      return Invalid(error, "data or an output pointer is NULL");
     }
     auto extended = client.ExtendPcr(index, in);
     if (!extended) {
@@ -393,6 +401,9 @@ int nitro_attest_nsm_lock_pcrs(nitro_attest_nsm* nsm, uint16_t range,
 int nitro_attest_nsm_get_random(nitro_attest_nsm* nsm, uint8_t** data, size_t* len,
                                 nitro_attest_error** error) {
   return Call(nsm, error, [&](nitro_attest::NsmClient& client) {
+    if (data == nullptr || len == nullptr) {
+      return Invalid(error, "the output pointers must not be NULL");
+    }
     auto random = client.GetRandom();
     if (!random) {
       return Fail(error, std::move(random).error());

@@ -184,6 +184,13 @@ static void test_emulator_and_nsm(nitro_attest_emulator *emulator, nitro_attest_
               NITRO_ATTEST_E_INVALID_ARGUMENT);
   EXPECT_CODE(nitro_attest_nsm_extend_pcr(nsm, 17, NULL, 3, &value, &len, &error), error,
               NITRO_ATTEST_E_INVALID_ARGUMENT);
+  /* Refused before acting: PCR17 was not extended for a caller that could not get its value. */
+  EXPECT_CODE(nitro_attest_nsm_extend_pcr(nsm, 17, kData, sizeof kData, NULL, &len, &error),
+              error, NITRO_ATTEST_E_INVALID_ARGUMENT);
+  EXPECT_CODE(nitro_attest_nsm_describe_pcr(nsm, 17, &locked, &value, &len, &error), error,
+              NITRO_ATTEST_OK);
+  CHECK(bytes_equal(value, len, kZero, sizeof kZero));
+  nitro_attest_free(value);
   /* The error pointer may be NULL: the status alone tells. */
   CHECK(nitro_attest_nsm_lock_pcrs(nsm, 33, NULL) == NITRO_ATTEST_E_NSM_ERROR);
 }

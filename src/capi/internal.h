@@ -61,7 +61,8 @@ bool InBytes(const uint8_t* data, size_t len, std::span<const uint8_t>* out);
 // InOptionalBytes reads an optional input: data NULL is absent.
 std::optional<Bytes> InOptionalBytes(const uint8_t* data, size_t len);
 // OutBytes copies `bytes` into a new malloc'ed buffer for the caller (freed by
-// nitro_attest_free). Returns kInternal when out of memory, kInvalidArgument for NULL outputs.
+// nitro_attest_free). Returns kInternal when out of memory, kInvalidArgument for NULL outputs
+// (callers check those before acting, so nothing happens that the caller cannot learn of).
 int OutBytes(std::span<const uint8_t> bytes, uint8_t** data, size_t* len, nitro_attest_error** out);
 // Field returns a document field for the caller: NULL when absent, a non-NULL pointer even for
 // an empty value.

@@ -88,23 +88,27 @@ class Nsm:
     def describe_pcr(self, index: int) -> PcrState:
         """Reads PCR `index`: whether it is locked, and its value."""
         locked = c_int()
-        value = _native.take_bytes(lib.nitro_attest_nsm_describe_pcr, self._h(), index,
-                                   byref(locked), kind=NsmError)
+        value = _native.take_bytes(lib.nitro_attest_nsm_describe_pcr, self._h(),
+                                   _native.unsigned(index, 16, "PCR index"), byref(locked),
+                                   kind=NsmError)
         return PcrState(bool(locked.value), value)
 
     def extend_pcr(self, index: int, data: BytesLike) -> bytes:
         """Extends PCR `index` with `data`; returns its new value."""
         d = bytes(data)
-        return _native.take_bytes(lib.nitro_attest_nsm_extend_pcr, self._h(), index, d, len(d),
+        return _native.take_bytes(lib.nitro_attest_nsm_extend_pcr, self._h(),
+                                  _native.unsigned(index, 16, "PCR index"), d, len(d),
                                   kind=NsmError)
 
     def lock_pcr(self, index: int) -> None:
         """Locks PCR `index` until the enclave ends."""
-        _native.call(lib.nitro_attest_nsm_lock_pcr, self._h(), index, kind=NsmError)
+        _native.call(lib.nitro_attest_nsm_lock_pcr, self._h(),
+                     _native.unsigned(index, 16, "PCR index"), kind=NsmError)
 
     def lock_pcrs(self, count: int) -> None:
         """Locks PCRs 0 .. count-1."""
-        _native.call(lib.nitro_attest_nsm_lock_pcrs, self._h(), count, kind=NsmError)
+        _native.call(lib.nitro_attest_nsm_lock_pcrs, self._h(),
+                     _native.unsigned(count, 16, "PCR count"), kind=NsmError)
 
     def describe_nsm(self) -> NsmDescription:
         """Returns the NSM's version, module id, PCR count, locked PCRs and digest."""
@@ -158,7 +162,8 @@ class Emulator:
                 lib.nitro_attest_emulator_options_set_seed(options, seed.encode())
             for index, value in (pcrs or {}).items():
                 v = _pcr_value(value)
-                _native.call(lib.nitro_attest_emulator_options_set_pcr, options, index, v, len(v))
+                _native.call(lib.nitro_attest_emulator_options_set_pcr, options,
+                             _native.unsigned(index, 32, "PCR index"), v, len(v))
             for setter, text in ((lib.nitro_attest_emulator_options_set_role_arn, role_arn),
                                  (lib.nitro_attest_emulator_options_set_instance_id, instance_id),
                                  (lib.nitro_attest_emulator_options_set_module_id, module_id)):

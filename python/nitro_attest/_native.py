@@ -213,3 +213,13 @@ def optional_in(value) -> Tuple[Optional[bytes], int]:
         return None, 0
     data = bytes(value)
     return data, len(data)
+
+
+def unsigned(value: int, bits: int, what: str) -> int:
+    """Checks an integer argument of a C uint<bits>_t: ctypes would silently wrap 2**bits to 0
+    (PCR 4294967296 would become PCR 0)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{what} is an int, not {type(value).__name__}")
+    if not 0 <= value < (1 << bits):
+        raise ValueError(f"{what} {value} is out of range")
+    return value

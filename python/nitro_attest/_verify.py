@@ -42,14 +42,21 @@ _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 _MS = _dt.timedelta(milliseconds=1)
 
 
+def _int64(ms: int) -> int:
+    # ctypes would wrap a larger value silently, possibly into a plausible time.
+    if not -(1 << 63) <= ms < (1 << 63):
+        raise ValueError(f"{ms} ms is out of range")
+    return ms
+
+
 def _to_ms(at: Union[_dt.datetime, int, float]) -> int:
     if isinstance(at, _dt.datetime):
         if at.tzinfo is None:
             raise ValueError("a datetime must be timezone-aware (e.g. tzinfo=timezone.utc)")
-        return (at - _EPOCH) // _MS
+        return _int64((at - _EPOCH) // _MS)
     if isinstance(at, bool) or not isinstance(at, (int, float)):
         raise TypeError(f"a time is a datetime or Unix seconds, not {type(at).__name__}")
-    return int(at * 1000)
+    return _int64(int(at * 1000))
 
 
 def _from_ms(ms: int) -> _dt.datetime:
@@ -149,7 +156,8 @@ class Policy:
                 call(lib.nitro_attest_policy_expect, h, field, value, len(value))
         for index, value in (pcrs or {}).items():
             v = _pcr_value(value)
-            call(lib.nitro_attest_policy_set_pcr, h, index, v, len(v))
+            call(lib.nitro_attest_policy_set_pcr, h, _native.unsigned(index, 32, "PCR index"), v,
+                 len(v))
         if pcr_sets is not None:
             named = pcr_sets.items() if isinstance(pcr_sets, Mapping) else (
                 (None, s) for s in pcr_sets)
@@ -159,10 +167,11 @@ class Policy:
                      None if name is None else str(name).encode(), byref(set_index))
                 for index, value in pcr_set.items():
                     v = _pcr_value(value)
-                    call(lib.nitro_attest_policy_set_pcr_in_set, h, set_index, index, v, len(v))
+                    call(lib.nitro_attest_policy_set_pcr_in_set, h, set_index,
+                         _native.unsigned(index, 32, "PCR index"), v, len(v))
         if max_age is not None:
             ms = max_age // _MS if isinstance(max_age, _dt.timedelta) else int(max_age * 1000)
-            call(lib.nitro_attest_policy_set_max_age_ms, h, ms)
+            call(lib.nitro_attest_policy_set_max_age_ms, h, _int64(ms))
         lib.nitro_attest_policy_allow_debug(h, 1 if allow_debug else 0)
         lib.nitro_attest_policy_allow_any_image(h, 1 if allow_any_image else 0)
 
@@ -364,7 +373,8 @@ class Verifier:
     enclave host verify faster (a cache hit skips only the chain's signatures). Thread-safe."""
 
     def __init__(self, cache_entries: int = 64) -> None:
-        self._handle = lib.nitro_attest_verifier_new(cache_entries)
+        self._handle = lib.nitro_attest_verifier_new(
+            _native.unsigned(cache_entries, 64, "cache_entries"))
         if not self._handle:
             raise MemoryError("nitro_attest_verifier_new")
 

@@ -46,6 +46,8 @@ def test_nsm_api_on_the_emulator():
         assert len(value) == 48 and nsm.describe_pcr(16).value == value
         assert nsm_code_of(nsm.extend_pcr, 0, b"x") == ("nsm_error", "ReadOnlyIndex")
         assert nsm_code_of(nsm.describe_pcr, 32) == ("nsm_error", "InvalidIndex")
+        with pytest.raises(ValueError):  # a u16 on the wire: 65536 must not become PCR0
+            nsm.extend_pcr(65536, b"x")
         nsm.lock_pcr(16)
         assert nsm.describe_pcr(16).locked
         assert nsm_code_of(nsm.extend_pcr, 16, b"x") == ("nsm_error", "ReadOnlyIndex")

@@ -69,6 +69,8 @@ def test_pcrs_and_pcr_sets(emulator, document):
     assert code_of(nitro_attest.verify, document, pcrs={0: bytes(48)}, **base) == "pcr_mismatch"
     assert code_of(nitro_attest.verify, document, pcrs={31: PCR0}, **base) == "pcr_mismatch"
     assert code_of(nitro_attest.verify, document, pcrs={32: PCR0}, **base) == "invalid_argument"
+    with pytest.raises(ValueError):  # never wrapped around to PCR0
+        nitro_attest.verify(document, pcrs={2**32: PCR0}, **base)
     assert code_of(nitro_attest.verify, document, pcrs={0: PCR0[:47]}, **base) == \
         "invalid_argument"
     assert code_of(nitro_attest.verify, document, pcrs={0: PCR0}, allow_any_image=True,
@@ -101,6 +103,10 @@ def test_time(emulator, document):
     with pytest.raises(ValueError):
         nitro_attest.verify(document, at="yesterday", **base)
     assert code_of(nitro_attest.verify, document, at=-1, **base) == "invalid_argument"
+    assert code_of(nitro_attest.verify, document, at=253402300800, **base) == \
+        "invalid_argument"  # year 10000
+    with pytest.raises(ValueError):  # beyond 64 bits of milliseconds: never wrapped
+        nitro_attest.verify(document, at=2**64 + EMULATOR_TIME.timestamp(), **base)
 
 
 def test_malformed_documents(document, emulator_policy):

@@ -42,6 +42,9 @@ enum class ErrorCode : uint8_t {
   kCryptoError = 24,         // A cryptographic operation failed (key generation, sealing, opening).
   kIoError = 25,             // A local file could not be read or written.
   kInternal = 26,            // A bug or an unexpected library failure.
+  kKmsError = 28,            // AWS KMS (or a KMS-compatible service) answered with an error.
+  kMalformedCiphertext = 29, // A CiphertextForRecipient is not a well-formed CMS EnvelopedData.
+  kRecipientMismatch = 30,   // A CiphertextForRecipient is addressed to another key, not ours.
 };
 
 // NsmErrorCode mirrors the NSM's ErrorCode (nsm-api src/api/mod.rs); the numbers are nsm-lib's

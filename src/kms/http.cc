@@ -270,7 +270,10 @@ Bytes Serialize(const Message& m, Kind kind) {
   for (const auto& [n, v] : m.headers) {
     head += n + ": " + v + "\r\n";
   }
-  head += "Content-Length: " + std::to_string(m.body.size()) + "\r\n\r\n";
+  if (m.Find("content-length") == nullptr) {
+    head += "Content-Length: " + std::to_string(m.body.size()) + "\r\n";
+  }
+  head += "\r\n";
   Bytes out(head.begin(), head.end());
   out.insert(out.end(), m.body.begin(), m.body.end());
   return out;

@@ -57,7 +57,7 @@ Result<std::optional<Message>> Parse(std::span<const uint8_t> data, Kind kind, c
                                      bool eof, size_t* consumed);
 
 // Serialize writes a request (kind kRequest: method, target) or response with the headers as
-// given and a Content-Length for the body.
+// given, and a Content-Length for the body unless the headers carry one.
 Bytes Serialize(const Message& message, Kind kind);
 
 // ReasonPhrase returns the standard phrase for the statuses the test service uses.

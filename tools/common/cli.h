@@ -30,6 +30,10 @@ Result<Bytes> ReadInput(const std::string& path, size_t max = 1 << 20);
 // WriteOutput writes bytes to a file, or standard output for "-" (kIoError on failure).
 Status WriteOutput(const std::string& path, std::span<const uint8_t> bytes);
 
+// WriteFileAtomically writes `text` to PATH.tmp and renames it, so a reader polling for the
+// file never sees half of it (kIoError on failure).
+Status WriteFileAtomically(const std::string& path, std::string_view text);
+
 // ParseTime accepts Unix seconds ("1700000000", optionally with a fraction) or RFC 3339
 // ("2024-11-14T23:46:29Z", "...29.450+01:00"). Returns kInvalidArgument otherwise.
 Result<std::chrono::system_clock::time_point> ParseTime(std::string_view text);

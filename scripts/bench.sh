@@ -54,6 +54,9 @@ rows = [
     ("verify warm, 2 threads", "BM_VerifyWarm/real_time/threads:2", None),
     ("emulator attestation", "BM_EmulatorAttestation/real_time", None),
     ("challenge round trip (unix)", "BM_ChallengeRoundTrip/real_time", None),
+    ("KMS decrypt, new key+doc per call", "BM_KmsDecryptPerCall/real_time", None),
+    ("KMS decrypt, key+doc reused", "BM_KmsDecryptReusing/real_time", None),
+    ("RSA-2048 key generation", "BM_Rsa2048Keygen/real_time", None),
 ]
 def med(xs):
     return statistics.median(xs) if xs else float("nan")
@@ -76,6 +79,11 @@ for kind in ("Cold", "Warm"):
     s = [run[two] / run[one] for run in runs if run.get(one) and two in run]
     print(f"scaling {kind.lower():4} 2 threads / 1 thread: {med(s):5.2f}x (min {min(s):.2f}, "
           f"max {max(s):.2f})  target >= 1.8x {'MET' if med(s) >= 1.8 else 'MISSED'}")
+per_call, reuse = "BM_KmsDecryptPerCall/real_time", "BM_KmsDecryptReusing/real_time"
+k = [run[reuse] / run[per_call] for run in runs if run.get(per_call) and reuse in run]
+if k:
+    print(f"KMS decrypts/s, reusing / per call: {med(k):5.1f}x (min {min(k):.1f}, max {max(k):.1f})"
+          f"  target >= 10x {'MET' if med(k) >= 10 else 'MISSED'}")
 rss = sorted(int(open(f"{out}/rss{i}").read().split()[-1]) for i in (1, 2, 3))
 mb = rss[1] / 1024
 print(f"peak RSS of `verifier verify` (one document): {mb:.1f} MiB (median of 3; "

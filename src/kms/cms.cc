@@ -320,7 +320,9 @@ void PutLength(Bytes& out, size_t n) {
   }
 }
 Bytes Tlv(uint8_t tag, std::span<const uint8_t> content) {
-  Bytes out{tag};
+  Bytes out;
+  out.reserve(content.size() + 6);
+  out.push_back(tag);
   PutLength(out, content.size());
   out.insert(out.end(), content.begin(), content.end());
   return out;
@@ -333,7 +335,10 @@ Bytes Cat(std::initializer_list<Bytes> parts) {
   return out;
 }
 Bytes Indefinite(uint8_t tag, const Bytes& content) {
-  Bytes out{tag, 0x80};
+  Bytes out;
+  out.reserve(content.size() + 4);
+  out.push_back(tag);
+  out.push_back(0x80);
   out.insert(out.end(), content.begin(), content.end());
   out.push_back(0);
   out.push_back(0);

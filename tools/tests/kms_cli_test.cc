@@ -99,14 +99,20 @@ class KmsCli : public ::testing::Test {
     ASSERT_TRUE(std::filesystem::exists(dir_.File("addr")));
   }
 
-  // Kms runs `enclave_app --emulator ... kms <args>` with kmstool's credential flags.
-  ProcessResult Kms(std::vector<std::string> args) {
+  // Kms runs `enclave_app --emulator ... kms <args>` with kmstool's credential flags (or,
+  // with `credentials_file`, that file instead).
+  ProcessResult Kms(std::vector<std::string> args, const std::string& credentials_file = "") {
     std::vector<std::string> argv = {Tool("enclave_app"), "--emulator",
                                      "unix:" + dir_.File("nsm.sock"), "kms"};
     argv.insert(argv.end(), args.begin(), args.end());
     argv.insert(argv.end(), {"--region", "us-east-1", "--proxy", ReadText(dir_.File("addr")),
-                             "--ca-file", dir_.File("ca.pem"), "--aws-access-key-id", "AKIDTEST",
-                             "--aws-secret-access-key", "secret", "--aws-session-token", "token"});
+                             "--ca-file", dir_.File("ca.pem")});
+    if (credentials_file.empty()) {
+      argv.insert(argv.end(), {"--aws-access-key-id", "AKIDTEST", "--aws-secret-access-key",
+                               "secret", "--aws-session-token", "token"});
+    } else {
+      argv.insert(argv.end(), {"--credentials-file", credentials_file});
+    }
     return RunProcess(argv);
   }
 
@@ -215,6 +221,31 @@ TEST_F(KmsCli, ACmsForAnotherKeyIsExitOne) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, ::testing::HasSubstr("recipient_mismatch"));
   EXPECT_EQ(r.out, "");
+}
+
+TEST_F(KmsCli, CredentialsArriveThroughTheSealedChannel) {
+  StartKms();
+  const std::string stored = dir_.File("enclave-creds.json");
+  Background enclave({Tool("enclave_app"), "--emulator", "unix:" + dir_.File("nsm.sock"), "serve",
+                      "--listen", "unix:" + dir_.File("enclave.sock"), "--kms-credentials-out",
+                      stored},
+                     dir_.File("enclave.sock"), dir_.File("serve.log"));
+  std::ofstream(dir_.File("imds.json"))
+      << R"({"Code":"Success","AccessKeyId":"AKIDTEST","SecretAccessKey":"secret",)"
+      << R"("Token":"token","Expiration":"2099-01-01T00:00:00Z"})";
+  const ProcessResult fetch =
+      RunProcess({Tool("verifier"), "fetch", "--connect", "unix:" + dir_.File("enclave.sock"),
+                  "--root", dir_.File("root.pem"), "--send-secret", dir_.File("imds.json")});
+  ASSERT_EQ(fetch.exit_code, 0) << fetch.err;
+  for (int i = 0; i < 500 && !std::filesystem::exists(stored); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(std::filesystem::exists(stored));
+  EXPECT_EQ(std::filesystem::status(stored).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  const ProcessResult r = Kms({"decrypt", "--ciphertext", Encrypt("enclave", "via serve")}, stored);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "PLAINTEXT: " + Base64Encode(Bytes{'v', 'i', 'a', ' ', 's', 'e', 'r', 'v', 'e'}) + "\n");
 }
 
 }  // namespace

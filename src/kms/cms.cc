@@ -168,6 +168,15 @@ Status ReadSha256AlgorithmId(std::span<const uint8_t> content, bool* had_null, i
   return ExpectEnd(r, "hash algorithm");
 }
 
+// ExplicitSequence returns a reader over the SEQUENCE inside an explicitly tagged element
+// ([0] { SEQUENCE { ... } }), which must hold nothing else.
+Result<ByteReader> ExplicitSequence(const Element& tagged, const char* what, int depth) {
+  ByteReader r(tagged.content);
+  NA_ASSIGN_OR_RETURN(const Element inner, Expect(r, kSequence, what, depth));
+  NA_TRY(ExpectEnd(r, what));
+  return ByteReader(inner.content);
+}
+
 // ReadOaepParams checks RSAES-OAEP-params (RFC 4055 §4.1): hashFunc [0] SHA-256, maskGenFunc
 // [1] MGF1 with SHA-256, pSourceFunc [2] absent or pSpecified with an empty label.
 Status ReadOaepParams(ByteReader& alg, Envelope* out, int depth) {
@@ -186,21 +195,14 @@ Status ReadOaepParams(ByteReader& alg, Envelope* out, int depth) {
     return Unsupported("OAEP hash is the SHA-1 default");
   }
   NA_ASSIGN_OR_RETURN(const Element hash, ReadElement(p, depth + 1));
-  {
-    ByteReader h(hash.content);
-    NA_ASSIGN_OR_RETURN(const Element id, Expect(h, kSequence, "OAEP hash", depth + 2));
-    NA_TRY(ExpectEnd(h, "OAEP hash"));
-    NA_TRY(ReadSha256AlgorithmId(id.content, &out->hash_params_null, depth + 3));
-  }
+  NA_ASSIGN_OR_RETURN(const ByteReader h, ExplicitSequence(hash, "OAEP hash", depth + 2));
+  NA_TRY(ReadSha256AlgorithmId(h.rest(), &out->hash_params_null, depth + 3));
   if (!p.PeekU8(&t) || t != 0xa1) {
     return Unsupported("OAEP mask generation is the MGF1-SHA-1 default");
   }
   NA_ASSIGN_OR_RETURN(const Element mgf, ReadElement(p, depth + 1));
   {
-    ByteReader m(mgf.content);
-    NA_ASSIGN_OR_RETURN(const Element id, Expect(m, kSequence, "OAEP mask generation", depth + 2));
-    NA_TRY(ExpectEnd(m, "OAEP mask generation"));
-    ByteReader i(id.content);
+    NA_ASSIGN_OR_RETURN(ByteReader i, ExplicitSequence(mgf, "OAEP mask generation", depth + 2));
     NA_ASSIGN_OR_RETURN(const Element oid, Expect(i, kOid, "mask generation algorithm", depth + 3));
     if (!Equal(oid.content, kOidMgf1)) {
       return Unsupported("OAEP mask generation is not MGF1");
@@ -212,10 +214,7 @@ Status ReadOaepParams(ByteReader& alg, Envelope* out, int depth) {
   }
   if (p.PeekU8(&t) && t == 0xa2) {
     NA_ASSIGN_OR_RETURN(const Element src, ReadElement(p, depth + 1));
-    ByteReader s(src.content);
-    NA_ASSIGN_OR_RETURN(const Element id, Expect(s, kSequence, "OAEP label source", depth + 2));
-    NA_TRY(ExpectEnd(s, "OAEP label source"));
-    ByteReader i(id.content);
+    NA_ASSIGN_OR_RETURN(ByteReader i, ExplicitSequence(src, "OAEP label source", depth + 2));
     NA_ASSIGN_OR_RETURN(const Element oid, Expect(i, kOid, "OAEP label source", depth + 3));
     NA_ASSIGN_OR_RETURN(const Element label, Expect(i, kOctetString, "OAEP label", depth + 3));
     NA_TRY(ExpectEnd(i, "OAEP label"));

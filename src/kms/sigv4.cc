@@ -56,31 +56,35 @@ std::string UriEncode(std::string_view s, bool keep_slash) {
   return out;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
 // UriDecode undoes percent-encoding; a '%' not followed by two hex digits stays as it is.
 std::string UriDecode(std::string_view s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
+    const Result<std::vector<uint8_t>> byte =
+        s[i] == '%' && i + 2 < s.size() ? HexDecode(s.substr(i + 1, 2))
+                                        : Result<std::vector<uint8_t>>(std::vector<uint8_t>{});
+    if (byte && byte->size() == 1) {
+      out.push_back(static_cast<char>((*byte)[0]));
       i += 2;
     } else {
       out.push_back(s[i]);
     }
   }
   return out;
+}
+
+// Split cuts `s` at every `sep`; an empty input gives one empty piece.
+std::vector<std::string_view> Split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (true) {
+    const size_t end = s.find(sep, start);
+    out.push_back(s.substr(start, end == std::string_view::npos ? s.npos : end - start));
+    if (end == std::string_view::npos) {
+      return out;
+    }
+    start = end + 1;
+  }
 }
 
 // CanonicalUri: RFC 3986 §5.2.4 dot-segment removal and no empty segments when normalizing
@@ -90,13 +94,7 @@ std::string CanonicalUri(std::string_view path, bool normalize) {
     return UriEncode(path.empty() ? "/" : path, true);
   }
   std::vector<std::string_view> segments;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string_view::npos) {
-      end = path.size();
-    }
-    const std::string_view seg = path.substr(start, end - start);
+  for (const std::string_view seg : Split(path, '/')) {
     if (seg == "..") {
       if (!segments.empty()) {
         segments.pop_back();
@@ -104,7 +102,6 @@ std::string CanonicalUri(std::string_view path, bool normalize) {
     } else if (!seg.empty() && seg != ".") {
       segments.push_back(seg);
     }
-    start = end + 1;
   }
   std::string out;
   for (const std::string_view seg : segments) {
@@ -120,20 +117,13 @@ std::string CanonicalUri(std::string_view path, bool normalize) {
 // CanonicalQuery: parameters decoded, re-encoded, sorted by key then value.
 std::string CanonicalQuery(std::string_view query) {
   std::vector<std::pair<std::string, std::string>> params;
-  size_t start = 0;
-  while (start < query.size()) {
-    size_t end = query.find('&', start);
-    if (end == std::string_view::npos) {
-      end = query.size();
-    }
-    const std::string_view item = query.substr(start, end - start);
+  for (const std::string_view item : Split(query, '&')) {
     if (!item.empty()) {
       const size_t eq = item.find('=');
       const std::string_view key = item.substr(0, eq);
       const std::string_view value = eq == std::string_view::npos ? "" : item.substr(eq + 1);
       params.emplace_back(UriEncode(UriDecode(key), false), UriEncode(UriDecode(value), false));
     }
-    start = end + 1;
   }
   std::sort(params.begin(), params.end());
   std::string out;
@@ -320,13 +310,7 @@ Result<Authorization> ParseAuthorization(std::string_view value) {
   value.remove_prefix(kAlgorithm.size() + 1);
   Authorization out;
   bool have_credential = false, have_headers = false, have_signature = false;
-  size_t start = 0;
-  while (start <= value.size()) {
-    size_t end = value.find(',', start);
-    if (end == std::string_view::npos) {
-      end = value.size();
-    }
-    std::string_view item = value.substr(start, end - start);
+  for (std::string_view item : Split(value, ',')) {
     while (!item.empty() && item.front() == ' ') {
       item.remove_prefix(1);
     }
@@ -339,31 +323,16 @@ Result<Authorization> ParseAuthorization(std::string_view value) {
     }
     const std::string_view key = item.substr(0, eq), v = item.substr(eq + 1);
     if (key == "Credential" && !have_credential) {
-      std::vector<std::string> parts;
-      size_t s = 0;
-      while (s <= v.size()) {
-        size_t e = v.find('/', s);
-        if (e == std::string_view::npos) {
-          e = v.size();
-        }
-        parts.emplace_back(v.substr(s, e - s));
-        s = e + 1;
-      }
+      const std::vector<std::string_view> parts = Split(v, '/');
       if (parts.size() != 5 || parts[4] != "aws4_request" || parts[0].empty()) {
         return bad("Credential is not AKID/DATE/REGION/SERVICE/aws4_request");
       }
-      out.access_key_id = parts[0];
-      out.scope = Scope{parts[1], parts[2], parts[3]};
+      out.access_key_id = std::string(parts[0]);
+      out.scope = Scope{std::string(parts[1]), std::string(parts[2]), std::string(parts[3])};
       have_credential = true;
     } else if (key == "SignedHeaders" && !have_headers) {
-      size_t s = 0;
-      while (s <= v.size()) {
-        size_t e = v.find(';', s);
-        if (e == std::string_view::npos) {
-          e = v.size();
-        }
-        out.signed_headers.emplace_back(v.substr(s, e - s));
-        s = e + 1;
+      for (const std::string_view h : Split(v, ';')) {
+        out.signed_headers.emplace_back(h);
       }
       have_headers = true;
     } else if (key == "Signature" && !have_signature) {
@@ -372,7 +341,6 @@ Result<Authorization> ParseAuthorization(std::string_view value) {
     } else {
       return bad("unknown or repeated component");
     }
-    start = end + 1;
   }
   if (!have_credential || !have_headers || !have_signature) {
     return bad("Credential, SignedHeaders and Signature are all required");

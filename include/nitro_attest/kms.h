@@ -169,8 +169,8 @@ struct EncryptRequest {
 // the CiphertextForRecipient, kInvalidArgument for bad requests. Not thread-safe.
 class KmsClient {
  public:
-  // Create checks the options (kInvalidArgument: region, endpoint, missing credentials;
-  // kIoError: CA file). `attest` may be empty for a client that only encrypts.
+  // Create checks the options (kInvalidArgument: region, endpoint, missing or expired
+  // credentials, key reuse above 300 s; kIoError: CA file). `attest` may be empty for a client that only encrypts.
   static Result<std::unique_ptr<KmsClient>> Create(KmsClientOptions options, Attester attest);
   ~KmsClient();
   KmsClient(const KmsClient&) = delete;

@@ -342,6 +342,13 @@ Result<std::unique_ptr<KmsClient>> KmsClient::Create(KmsClientOptions options, A
   if (options.credentials.access_key_id.empty() || options.credentials.secret_access_key.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "AWS credentials are required");
   }
+  const auto now = options.clock ? options.clock() : std::chrono::system_clock::now();
+  if (options.credentials.expiration && *options.credentials.expiration <= now) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the AWS credentials expired at " +
+                         kms::FormatRfc3339(*options.credentials.expiration) +
+                         "; the parent must send new ones");
+  }
   if (options.connect_timeout.count() <= 0 || options.call_timeout.count() <= 0) {
     return MakeError(ErrorCode::kInvalidArgument, "timeouts must be positive");
   }

@@ -221,6 +221,9 @@ TEST_F(KmsClientTest, KeyAndDocumentReusedOnlyWhenAsked) {
   EXPECT_EQ(per_call->stats().documents, 3u);
   EXPECT_EQ(reusing->stats().keys_generated, 1u);
   EXPECT_EQ(reusing->stats().documents, 1u);
+  KmsClientOptions expired = Options();
+  expired.credentials.expiration = std::chrono::system_clock::now() - std::chrono::seconds(1);
+  EXPECT_THAT(KmsClient::Create(std::move(expired), nullptr), HasCode(ErrorCode::kInvalidArgument));
   KmsClientOptions too_long = Options();
   too_long.key_reuse = std::chrono::seconds(301);
   EXPECT_THAT(KmsClient::Create(std::move(too_long), nullptr), HasCode(ErrorCode::kInvalidArgument));

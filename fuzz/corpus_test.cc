@@ -25,10 +25,7 @@ Result<VerifiedDocument> VerifyCorpusFile(const std::string& name) {
   const auto path =
       std::filesystem::path(NITRO_ATTEST_SOURCE_DIR) / "fuzz" / "corpus" / "document" / name;
   const Bytes bytes = ::nitro_attest::testing::ReadFileBytes(path);
-  VerifyOptions options;
-  options.root_der = FuzzRootDer();
-  options.now = FuzzVerifyTime();
-  return Verify(bytes, options);
+  return Verify(bytes, FuzzVerifyOptions());
 }
 
 TEST(FuzzCorpusTest, ValidSeedsVerify) {

@@ -6,13 +6,22 @@
 
 namespace nitro_attest::fuzz {
 
-std::chrono::system_clock::time_point FuzzClock() {
+Time FuzzClock() {
   using std::chrono::January;
   return std::chrono::sys_days(std::chrono::year(2026) / January / 1);
 }
 
-std::chrono::system_clock::time_point FuzzVerifyTime() {
+Time FuzzVerifyTime() {
   return FuzzClock() + std::chrono::minutes(1);
+}
+
+VerifyOptions FuzzVerifyOptions() {
+  VerifyOptions options;
+  const std::span<const uint8_t> root = FuzzRootDer();
+  options.roots = {Bytes(root.begin(), root.end())};
+  options.now = FuzzVerifyTime();
+  options.allow_any_image = true;
+  return options;
 }
 
 NsmEmulatorOptions FuzzEmulatorOptions() {

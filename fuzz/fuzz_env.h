@@ -11,6 +11,7 @@
 #include <span>
 
 #include "nitro_attest/emulator.h"
+#include "nitro_attest/verify.h"
 
 namespace nitro_attest::fuzz {
 
@@ -18,11 +19,15 @@ namespace nitro_attest::fuzz {
 inline constexpr char kFuzzSeed[] = "nitro-attest fuzz corpus v1";
 
 // FuzzClock returns the emulator's fixed time: 2026-01-01T00:00:00Z.
-std::chrono::system_clock::time_point FuzzClock();
+Time FuzzClock();
 
 // FuzzVerifyTime returns the verification time: one minute after FuzzClock(), inside the leaf's
 // three hours.
-std::chrono::system_clock::time_point FuzzVerifyTime();
+Time FuzzVerifyTime();
+
+// FuzzVerifyOptions returns the options the corpus verifies under: the seeded root, at
+// FuzzVerifyTime(), any image (the seeds pin no PCRs).
+VerifyOptions FuzzVerifyOptions();
 
 // FuzzEmulatorOptions returns the emulator configuration of the corpus: kFuzzSeed, FuzzClock().
 NsmEmulatorOptions FuzzEmulatorOptions();

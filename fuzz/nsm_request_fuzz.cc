@@ -77,12 +77,14 @@ void Fuzz(std::span<const uint8_t> data) {
     return;
   }
   if (Fits(attestation->user_data) && Fits(attestation->nonce) && Fits(attestation->public_key)) {
-    VerifyOptions options;
-    options.root_der = FuzzRootDer();
-    options.now = FuzzVerifyTime();
-    options.nonce = attestation->nonce;
-    options.user_data = attestation->user_data;
-    options.public_key = attestation->public_key;
+    // What was asked for comes back, and what was not asked for is absent.
+    const auto expect = [](const std::optional<Bytes>& asked) {
+      return asked ? ExpectedBytes(*asked) : ExpectedBytes::Absent();
+    };
+    VerifyOptions options = FuzzVerifyOptions();
+    options.nonce = expect(attestation->nonce);
+    options.user_data = expect(attestation->user_data);
+    options.public_key = expect(attestation->public_key);
     const Result<VerifiedDocument> verified = Verify(document->document, options);
     FUZZ_CHECK(verified.has_value());
   }

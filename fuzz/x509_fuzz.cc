@@ -31,7 +31,6 @@
 namespace nitro_attest::fuzz {
 namespace {
 
-using Clock = std::chrono::system_clock;
 using Span = std::span<const uint8_t>;
 
 bool SameBytes(Span a, const unsigned char* b, int b_len) {
@@ -46,17 +45,13 @@ bool SameName(Span ours, const X509_NAME* name) {
   return same;
 }
 
-// SameTime compares with ASN1_TIME_to_tm; times outside system_clock's range saturate in ours.
-bool SameTime(Clock::time_point ours, const ASN1_TIME* t) {
+// SameTime compares with ASN1_TIME_to_tm (every year 0000..9999 fits time_t and Time).
+bool SameTime(Time ours, const ASN1_TIME* t) {
   std::tm tm{};
   if (ASN1_TIME_to_tm(t, &tm) != 1) {
     return false;
   }
-  const int64_t year = int64_t{tm.tm_year} + 1900;
-  if (year < 1678 || year > 2261) {
-    return ours == Clock::time_point::max() || ours == Clock::time_point::min();
-  }
-  return ours == Clock::from_time_t(timegm(&tm));
+  return ours == Time(std::chrono::seconds(timegm(&tm)));
 }
 
 bool IsChainCode(ErrorCode code) {

@@ -11,7 +11,7 @@ namespace nitro_attest::testing {
 namespace {
 
 // ParseUtc parses "YYYY-MM-DD HH:MM:SS+00:00" as UTC.
-std::chrono::system_clock::time_point ParseUtc(const std::string& s) {
+Time ParseUtc(const std::string& s) {
   std::tm tm{};
   if (sscanf(s.c_str(), "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
              &tm.tm_min, &tm.tm_sec) != 6) {
@@ -20,7 +20,7 @@ std::chrono::system_clock::time_point ParseUtc(const std::string& s) {
   }
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  return Time(std::chrono::seconds(timegm(&tm)));
 }
 
 }  // namespace
@@ -83,11 +83,10 @@ std::vector<RealDocument> RealDocuments() {
   return out;
 }
 
-std::chrono::system_clock::time_point InsideWindow(const RealDocument& doc) {
+Time InsideWindow(const RealDocument& doc) {
   // The document's own timestamp lies inside its chain's window (FACTS.jsonl); a time before it
   // would make the document look as if it came from the future.
-  return std::chrono::system_clock::time_point(
-      std::chrono::milliseconds(static_cast<int64_t>(doc.timestamp_ms)));
+  return Time(std::chrono::milliseconds(static_cast<int64_t>(doc.timestamp_ms)));
 }
 
 }  // namespace nitro_attest::testing

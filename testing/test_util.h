@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "nitro_attest/utc_time.h"
+
 namespace nitro_attest::testing {
 
 // SharedDir returns ../shared beside the source tree (or $NITRO_ATTEST_SHARED_DIR), or nullopt
@@ -33,7 +35,7 @@ struct RealDocument {
   uint64_t timestamp_ms = 0;
   bool debug = false;  // PCR0-2 all zero
   std::vector<uint32_t> pcr_indices;
-  std::chrono::system_clock::time_point valid_from, valid_to;
+  Time valid_from, valid_to;
   std::string leaf_subject;
 };
 
@@ -41,7 +43,7 @@ struct RealDocument {
 std::vector<RealDocument> RealDocuments();
 
 // InsideWindow returns a time inside a real document's validity window: its own timestamp.
-std::chrono::system_clock::time_point InsideWindow(const RealDocument& doc);
+Time InsideWindow(const RealDocument& doc);
 
 }  // namespace nitro_attest::testing
 

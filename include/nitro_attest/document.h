@@ -15,8 +15,9 @@
 #include <vector>
 
 #include "nitro_attest/result.h"
+#include "nitro_attest/utc_time.h"
 
-namespace nitro_attest {
+namespace nitro_attest NITRO_ATTEST_EXPORT {
 
 // Bytes is an owned byte string.
 using Bytes = std::vector<uint8_t>;
@@ -52,8 +53,10 @@ struct AttestationDocument {
   Bytes payload;                       // the signed payload bytes
   std::array<uint8_t, kEs384SignatureSize> signature{};
 
-  // IsDebugMode reports whether PCR0, PCR1 and PCR2 are all present and all zero, which is how
-  // a debug-mode enclave's document looks.
+  // IsDebugMode reports whether the document may come from a debug-mode enclave: any of PCR0,
+  // PCR1 and PCR2 is all zero or absent. A real NSM zeroes all three together in debug mode;
+  // a document with only some of them zero (or missing) is not a genuine non-debug document,
+  // so it counts as debug mode too.
   bool IsDebugMode() const;
 };
 
@@ -74,7 +77,7 @@ struct CertificateInfo {
   std::string subject;  // RFC 2253
   std::string issuer;   // RFC 2253
   std::string serial_hex;
-  std::chrono::system_clock::time_point not_before, not_after;
+  Time not_before, not_after;
 };
 
 // DescribeCertificate parses a DER certificate (nothing more). Returns kMalformedCertificate

@@ -23,10 +23,11 @@
 
 #include "nitro_attest/channel.h"
 #include "nitro_attest/document.h"
+#include "nitro_attest/export.h"
 #include "nitro_attest/protocol.h"
 #include "nitro_attest/result.h"
 
-namespace nitro_attest {
+namespace nitro_attest NITRO_ATTEST_EXPORT {
 
 // SecretBytes owns secret bytes (a plaintext, a key) and wipes them when destroyed or
 // reassigned. Move-only.

@@ -18,10 +18,11 @@
 
 #include "nitro_attest/channel.h"
 #include "nitro_attest/document.h"
+#include "nitro_attest/export.h"
 #include "nitro_attest/kms.h"
 #include "nitro_attest/result.h"
 
-namespace nitro_attest {
+namespace nitro_attest NITRO_ATTEST_EXPORT {
 
 // KmsEmulatorFault makes the service misbehave on purpose, for tests of the client.
 enum class KmsEmulatorFault : uint8_t {

@@ -5,6 +5,7 @@
 
 #include "nitro_attest/document.h"
 #include "nitro_attest/encoding.h"
+#include "src/common/civil.h"
 #include "src/ossl/ossl.h"
 
 namespace nitro_attest {
@@ -21,12 +22,13 @@ std::string NameToString(const X509_NAME* name) {
   return std::string(data, static_cast<size_t>(len));
 }
 
-std::chrono::system_clock::time_point ToTimePoint(const ASN1_TIME* t) {
+Time ToTime(const ASN1_TIME* t) {
   std::tm tm{};
   if (ASN1_TIME_to_tm(t, &tm) != 1) {
     return {};
   }
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  return Time(std::chrono::seconds(civil::SecondsFromCivil(
+      tm.tm_year + int64_t{1900}, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec)));
 }
 
 }  // namespace
@@ -48,8 +50,8 @@ Result<CertificateInfo> DescribeCertificate(std::span<const uint8_t> der) {
     BN_bn2bin(bn.get(), raw.data());
     info.serial_hex = HexEncode(raw);
   }
-  info.not_before = ToTimePoint(X509_get0_notBefore(cert.get()));
-  info.not_after = ToTimePoint(X509_get0_notAfter(cert.get()));
+  info.not_before = ToTime(X509_get0_notBefore(cert.get()));
+  info.not_after = ToTime(X509_get0_notAfter(cert.get()));
   return info;
 }
 

@@ -1,4 +1,5 @@
 // Copyright 2026 The nitro-attest Authors. SPDX-License-Identifier: Apache-2.0
+#include <algorithm>
 #include <string>
 
 #include "nitro_attest/document.h"
@@ -161,16 +162,11 @@ Status ParsePayload(std::span<const uint8_t> payload, AttestationDocument* doc) 
 bool AttestationDocument::IsDebugMode() const {
   for (uint32_t index : {0u, 1u, 2u}) {
     const auto it = pcrs.find(index);
-    if (it == pcrs.end()) {
-      return false;
-    }
-    for (const uint8_t b : it->second) {
-      if (b != 0) {
-        return false;
-      }
+    if (it == pcrs.end() || std::ranges::all_of(it->second, [](uint8_t b) { return b == 0; })) {
+      return true;
     }
   }
-  return true;
+  return false;
 }
 
 Result<AttestationDocument> ParseUnverified(std::span<const uint8_t> document) {

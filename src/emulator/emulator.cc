@@ -66,12 +66,12 @@ Result<std::string> HexId(const std::optional<std::string>& seed, std::string_vi
   return HexEncode(raw).substr(0, digits);
 }
 
-Result<Clock::time_point> CertTime(const ASN1_TIME* t) {
+Result<Time> CertTime(const ASN1_TIME* t) {
   std::tm tm{};
   if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) {
     return ossl::OsslError(ErrorCode::kInternal, "unreadable certificate time");
   }
-  return Clock::from_time_t(timegm(&tm));
+  return Time(std::chrono::seconds(timegm(&tm)));
 }
 
 struct PcrSlot {
@@ -92,14 +92,18 @@ Pcr48 EmulatorDefaultPcr(int index) {
   return ExtendedFromZero(image_hash);
 }
 
-struct NsmEmulator::State {
+// Hidden: the state is internal although its name is declared in the public class.
+struct __attribute__((visibility("hidden"))) NsmEmulator::State {
   NsmEmulatorOptions options;
   std::mutex mu;
   std::array<PcrSlot, kMaxPcrs> pcrs;  // guarded by mu
   pki::Pki pki;                        // guarded by mu (the leaf rotates)
-  Clock::time_point leaf_not_before, leaf_not_after;
+  Time leaf_not_before, leaf_not_after;
 
-  Clock::time_point Now() const { return options.clock ? options.clock() : Clock::now(); }
+  Time Now() const {
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(options.clock ? options.clock()
+                                                                                 : Clock::now());
+  }
 
   Status ReadLeafValidity() {
     const uint8_t* p = pki.leaf_der.data();
@@ -114,7 +118,7 @@ struct NsmEmulator::State {
 
   // FreshLeaf rotates the leaf when `now` is outside it or near its end (AWS leaves live ~3 h
   // and one signs many documents, spec §3.3).
-  Status FreshLeaf(Clock::time_point now) {
+  Status FreshLeaf(Time now) {
     if (now >= leaf_not_before && now + kLeafRenewMargin < leaf_not_after) {
       return {};
     }
@@ -127,7 +131,7 @@ struct NsmEmulator::State {
 };
 
 nsm::Response NsmEmulator::State::Attest(const AttestationRequest& request) {
-  const Clock::time_point now = Now();
+  const Time now = Now();
   if (!FreshLeaf(now)) {
     return NsmErrorCode::kInternalError;
   }
@@ -245,7 +249,7 @@ Result<std::unique_ptr<NsmEmulator>> NsmEmulator::Create(const NsmEmulatorOption
   }
   auto state = std::make_shared<State>();
   state->options = options;
-  const Clock::time_point now = state->Now();
+  const Time now = state->Now();
 
   pki::PkiOptions pki_options;
   pki_options.now = now;

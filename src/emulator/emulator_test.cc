@@ -55,7 +55,7 @@ constexpr char kDefaultPcr0[] =
 
 // A fixed, settable clock (2026-03-01T12:00:00.123Z).
 struct FakeClock {
-  Clock::time_point now = Clock::from_time_t(1772366400) + std::chrono::milliseconds(123);
+  Time now = Time(std::chrono::seconds(1772366400)) + std::chrono::milliseconds(123);
 };
 
 class EmulatorTest : public ::testing::Test {
@@ -335,7 +335,7 @@ TEST_F(EmulatorTest, DocumentsVerifyUnderTheEmulatorRootOnly) {
   ASSERT_THAT(raw, IsOk());
   const Bytes root = emulator_->RootDer();
   VerifyOptions options;
-  options.root_der = root;
+  options.roots = {root};
   options.now = clock_.now;
   options.nonce = Bytes{9, 9};
   options.pcrs[0] = H(std::string(96, 'a'));  // the configured measurement
@@ -351,13 +351,14 @@ TEST_F(EmulatorTest, DocumentsVerifyUnderTheEmulatorRootOnly) {
   // The pinned AWS root (the default) never accepts an emulator document.
   VerifyOptions aws;
   aws.now = clock_.now;
+  aws.allow_any_image = true;
   EXPECT_THAT(Verify(*raw, aws), HasCode(ErrorCode::kUntrustedRoot));
   // Nor does another emulator's root.
   auto other = NsmEmulator::Create();
   ASSERT_THAT(other, IsOk());
   const Bytes other_root = (*other)->RootDer();
   VerifyOptions foreign = options;
-  foreign.root_der = other_root;
+  foreign.roots = {other_root};
   EXPECT_THAT(Verify(*raw, foreign), HasCode(ErrorCode::kUntrustedRoot));
 }
 
@@ -369,8 +370,9 @@ TEST_F(EmulatorTest, RotatedDocumentsStillVerify) {
     auto raw = client_->Attestation({});
     ASSERT_THAT(raw, IsOk());
     VerifyOptions options;
-    options.root_der = root;
+    options.roots = {root};
     options.now = clock_.now;
+    options.allow_any_image = true;
     EXPECT_THAT(Verify(*raw, options), IsOk());
   }
 }
@@ -390,7 +392,8 @@ TEST(EmulatorOptionsTest, DefinitePayloadMap) {
   EXPECT_FALSE(doc->nonce || doc->user_data || doc->public_key);
   const Bytes root = (*emulator)->RootDer();
   VerifyOptions verify;
-  verify.root_der = root;
+  verify.roots = {root};
+  verify.allow_any_image = true;
   EXPECT_THAT(Verify(*raw, verify), IsOk());
 }
 

@@ -412,7 +412,8 @@ Result<Bytes> SubjectAltNames(const std::vector<std::string>& names) {
 }
 
 Result<TlsIdentity> MakeTlsIdentity(const std::vector<std::string>& names) {
-  const auto now = std::chrono::system_clock::now();
+  const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now());
   pki::CertSpec ca;
   ca.subject = {{"CN", "nitro-attest kms-emulator test CA (INSECURE)"}};
   ca.key_type = pki::KeyType::kP256;
@@ -466,9 +467,11 @@ Result<VerifiedDocument> VerifyRecipientDocument(std::span<const uint8_t> docume
                                                  std::span<const uint8_t> root_der,
                                                  std::chrono::milliseconds max_age) {
   VerifyOptions options;
-  options.root_der = root_der;
+  options.roots = {Bytes(root_der.begin(), root_der.end())};
   options.max_age = max_age;
-  options.allow_debug = true;  // KMS accepts debug-mode documents; the key policy decides
+  // KMS accepts any image, debug mode included, at this stage: the key policy decides.
+  options.allow_any_image = true;
+  options.allow_debug = true;
   return Verify(document, options);
 }
 

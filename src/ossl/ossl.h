@@ -46,10 +46,13 @@ using EvpKdfCtxPtr = std::unique_ptr<EVP_KDF_CTX, Deleter<EVP_KDF_CTX_free>>;
 
 static_assert(sizeof(X509Ptr) == sizeof(X509*));
 
-// DrainErrors returns OpenSSL's queued error texts joined by "; " and clears the queue.
-std::string DrainErrors();
+// DrainErrors empties OpenSSL's error queue, so a failure leaves nothing behind for the next
+// caller on this thread. The queued texts are dropped, never put into Error::detail: they are
+// OpenSSL's internals (source files, function and reason names), change between versions, and
+// would hand input-dependent library text to logs and peers.
+void DrainErrors();
 
-// OsslError builds an Error with `what` plus the drained OpenSSL error queue as detail.
+// OsslError drains the error queue and builds an Error whose detail is `what` alone.
 Error OsslError(ErrorCode code, std::string_view what);
 
 }  // namespace nitro_attest::ossl

@@ -54,13 +54,19 @@ std::string FitCn(std::string preferred, std::string fallback) {
 
 TimePoint Seconds(TimePoint t) { return std::chrono::floor<std::chrono::seconds>(t); }
 
+// ToTimeT converts without passing through system_clock's nanoseconds (which end in 2262).
+std::time_t ToTimeT(TimePoint t) {
+  return static_cast<std::time_t>(
+      std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count());
+}
+
 // AddYears moves to the same UTC date and time `years` later, as the real root's validity does.
 TimePoint AddYears(TimePoint t, int years) {
-  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  const std::time_t tt = ToTimeT(t);
   std::tm tm{};
   gmtime_r(&tt, &tm);
   tm.tm_year += years;
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  return TimePoint(std::chrono::seconds(timegm(&tm)));
 }
 
 Result<ossl::EvpPkeyPtr> GenerateKey(KeyType type) {
@@ -192,7 +198,7 @@ Status SetSerial(X509* x, const Bytes& serial) {
 
 Status SetTime(ASN1_TIME* field, TimePoint t) {
   // ASN1_TIME_set picks UTCTime before 2050 and GeneralizedTime after, as RFC 5280 requires.
-  if (ASN1_TIME_set(field, std::chrono::system_clock::to_time_t(t)) == nullptr) {
+  if (ASN1_TIME_set(field, ToTimeT(t)) == nullptr) {
     return OsslError(ErrorCode::kInvalidArgument, "time out of range");
   }
   return {};
@@ -570,8 +576,8 @@ Result<Validity> ReadValidity(std::span<const uint8_t> der) {
       ASN1_TIME_to_tm(X509_get0_notAfter(x.get()), &after) != 1) {
     return OsslError(ErrorCode::kInternal, "unreadable validity");
   }
-  return Validity{std::chrono::system_clock::from_time_t(timegm(&before)),
-                  std::chrono::system_clock::from_time_t(timegm(&after))};
+  return Validity{TimePoint(std::chrono::seconds(timegm(&before))),
+                  TimePoint(std::chrono::seconds(timegm(&after)))};
 }
 
 }  // namespace
@@ -681,7 +687,7 @@ std::string Pki::RootPem() const {
 Result<Pki> GeneratePki(const PkiOptions& options) {
   Pki pki;
   pki.options = options;
-  const TimePoint now = Seconds(options.now.value_or(std::chrono::system_clock::now()));
+  const TimePoint now = Seconds(options.now.value_or(NowTime()));
   pki.options.now = now;
 
   CertSpec root = CaSpec(

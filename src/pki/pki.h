@@ -16,11 +16,12 @@
 
 #include "nitro_attest/document.h"
 #include "nitro_attest/result.h"
+#include "nitro_attest/utc_time.h"
 #include "src/ossl/ossl.h"
 
 namespace nitro_attest::pki {
 
-using TimePoint = std::chrono::system_clock::time_point;
+using TimePoint = Time;
 
 // KeyType is the subject key to generate. Only kP384 is valid in a Nitro chain; the others exist
 // for negative tests.

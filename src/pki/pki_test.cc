@@ -28,7 +28,7 @@ using std::chrono::hours;
 using std::chrono::seconds;
 
 // 2026-01-01T12:00:00Z.
-const TimePoint kNow = std::chrono::system_clock::from_time_t(1767268800);
+const TimePoint kNow = Time(std::chrono::seconds(1767268800));
 
 PkiOptions Options(TimePoint now, std::optional<std::string> seed = std::nullopt) {
   PkiOptions o;
@@ -48,7 +48,7 @@ ossl::X509Ptr Parse(const Bytes& der) {
 TimePoint ToTime(const ASN1_TIME* t) {
   std::tm tm{};
   EXPECT_EQ(ASN1_TIME_to_tm(t, &tm), 1);
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  return Time(std::chrono::seconds(timegm(&tm)));
 }
 
 std::string Field(X509_NAME* name, int nid) {
@@ -150,7 +150,7 @@ TEST(PkiTest, GeneratedChainHasTheAwsProfile) {
   };
   const Expected expected[] = {
       {"C,O,OU,CN", "basicConstraints!,keyUsage!,subjectKeyIdentifier",
-       std::chrono::system_clock::from_time_t(2713953600), -1,
+       Time(std::chrono::seconds(2713953600)), -1,
        KU_DIGITAL_SIGNATURE | KU_KEY_CERT_SIGN | KU_CRL_SIGN},  // 2056-01-01T12:00:00Z
       {"C,O,OU,CN", "basicConstraints!,keyUsage!,subjectKeyIdentifier,authorityKeyIdentifier",
        kNow + days(20), 2, KU_DIGITAL_SIGNATURE | KU_KEY_CERT_SIGN | KU_CRL_SIGN},
@@ -302,9 +302,9 @@ TEST(PkiTest, SeededRootIsByteIdenticalAcrossRestarts) {
   // The seeded root has the AWS G1 root's validity.
   const ossl::X509Ptr root = Parse(a->root_der);
   EXPECT_EQ(ToTime(X509_get0_notBefore(root.get())),
-            std::chrono::system_clock::from_time_t(1572269285));  // 2019-10-28T13:28:05Z
+            Time(std::chrono::seconds(1572269285)));  // 2019-10-28T13:28:05Z
   EXPECT_EQ(ToTime(X509_get0_notAfter(root.get())),
-            std::chrono::system_clock::from_time_t(2519044085));  // 2049-10-28T14:28:05Z
+            Time(std::chrono::seconds(2519044085)));  // 2049-10-28T14:28:05Z
 }
 
 TEST(PkiTest, DeterministicSignaturesVerifyOnEveryCurve) {

@@ -45,7 +45,7 @@ Result<ChallengeResult> VerifyStep(Connection& conn, const ChallengeOptions& opt
   VerifyOptions policy = options.policy;
   policy.nonce = nonce;  // the one this session sent, whatever the caller set
   if (options.user_data) {
-    policy.user_data = options.user_data;
+    policy.user_data = *options.user_data;
   }
   Result<VerifiedDocument> verified =
       options.verifier != nullptr ? options.verifier->Verify(att.document, policy, options.trace)

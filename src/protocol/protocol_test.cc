@@ -94,7 +94,7 @@ class ProtocolTest : public ::testing::TestWithParam<const char*> {
   // Policy accepts exactly this emulator: its root and its boot PCRs.
   ChallengeOptions Policy() const {
     ChallengeOptions o;
-    o.policy.root_der = root_;
+    o.policy.roots = {root_};
     for (int i = 0; i < 3; ++i) {
       const Pcr48 p = EmulatorDefaultPcr(i);
       o.policy.pcrs[static_cast<uint32_t>(i)] = Bytes(p.begin(), p.end());
@@ -178,7 +178,7 @@ TEST_P(ProtocolTest, PolicyMismatchSendsNoSecret) {
 TEST_P(ProtocolTest, UntrustedRootSendsNoSecret) {
   StartEnclave();
   ChallengeOptions o = Policy();
-  o.policy.root_der = AwsNitroRootG1Der();  // the emulator is not AWS
+  o.policy.roots = VerifyOptions().roots;  // the AWS root: the emulator is not AWS
   o.secret = Bytes{'x'};
   EXPECT_THAT(Fetch(o, server_->address()), HasCode(ErrorCode::kUntrustedRoot));
   server_->Shutdown();

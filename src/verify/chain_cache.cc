@@ -19,8 +19,7 @@ void Append(std::string* key, std::span<const uint8_t> bytes) {
 
 Result<x509::VerifiedChain> ChainCache::Verify(std::span<const uint8_t> leaf_der,
                                                const std::vector<Bytes>& cabundle,
-                                               std::span<const uint8_t> root_der,
-                                               std::chrono::system_clock::time_point at) {
+                                               std::span<const uint8_t> root_der, Time at) {
   if (capacity_ == 0) {
     return x509::VerifyChain(leaf_der, cabundle, root_der, at);
   }

@@ -41,8 +41,7 @@ class ChainCache {
   // Verify has x509::VerifyChain's contract and results.
   Result<x509::VerifiedChain> Verify(std::span<const uint8_t> leaf_der,
                                      const std::vector<Bytes>& cabundle,
-                                     std::span<const uint8_t> root_der,
-                                     std::chrono::system_clock::time_point at);
+                                     std::span<const uint8_t> root_der, Time at);
 
   Stats stats() const;
 

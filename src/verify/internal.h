@@ -12,7 +12,7 @@ namespace nitro_attest::internal {
 // ChainVerifier has x509::VerifyChain's contract; the Verifier's cache provides another.
 using ChainVerifier = std::function<Result<x509::VerifiedChain>(
     std::span<const uint8_t> leaf_der, const std::vector<Bytes>& cabundle,
-    std::span<const uint8_t> root_der, std::chrono::system_clock::time_point at)>;
+    std::span<const uint8_t> root_der, Time at)>;
 
 // VerifyWith is Verify() with the chain step supplied by the caller.
 Result<VerifiedDocument> VerifyWith(std::span<const uint8_t> document,

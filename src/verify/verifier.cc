@@ -19,7 +19,7 @@ Result<VerifiedDocument> Verifier::Verify(std::span<const uint8_t> document,
   return internal::VerifyWith(
       document, options, trace,
       [this](std::span<const uint8_t> leaf, const std::vector<Bytes>& cabundle,
-             std::span<const uint8_t> root, std::chrono::system_clock::time_point at) {
+             std::span<const uint8_t> root, Time at) {
         return impl_->cache.Verify(leaf, cabundle, root, at);
       });
 }

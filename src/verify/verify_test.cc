@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
+
 #include "nitro_attest/encoding.h"
 #include "src/document/builder.h"
 #include "src/pki/pki.h"
@@ -19,7 +21,7 @@ using std::chrono::hours;
 using std::chrono::milliseconds;
 using std::chrono::minutes;
 using std::chrono::seconds;
-using TimePoint = std::chrono::system_clock::time_point;
+using TimePoint = Time;
 
 TimePoint FromMs(uint64_t ms) { return TimePoint(milliseconds(static_cast<int64_t>(ms))); }
 
@@ -47,6 +49,7 @@ TEST(RealDocumentsTest, EveryRealDocumentVerifiesInsideItsWindow) {
     VerifyOptions o;
     o.now = ::nitro_attest::testing::InsideWindow(fact);
     o.allow_debug = fact.debug;
+    o.allow_any_image = true;
     auto v = Verify(bytes, o);
     ASSERT_THAT(v, IsOk()) << fact.name;
     EXPECT_EQ(v->document().module_id, fact.module_id);
@@ -59,6 +62,7 @@ TEST(RealDocumentsTest, EveryRealDocumentVerifiesInsideItsWindow) {
     // Its own PCRs as policy pass; a changed one does not.
     VerifyOptions strict = o;
     strict.allow_debug = fact.debug;
+    strict.allow_any_image = false;
     strict.pcrs = v->document().pcrs;
     EXPECT_THAT(Verify(bytes, strict), IsOk()) << fact.name;
     strict.pcrs[4][0] ^= 1;
@@ -73,6 +77,7 @@ TEST(RealDocumentsTest, OutsideTheWindowTheChainHasExpiredOrIsNotYetValid) {
     const Bytes bytes = ::nitro_attest::testing::ReadFileBytes(fact.path);
     VerifyOptions o;
     o.allow_debug = true;
+    o.allow_any_image = true;
     o.now = fact.valid_to + seconds(2);
     EXPECT_THAT(Verify(bytes, o), HasCode(ErrorCode::kCertificateExpired)) << fact.name;
     o.now = fact.valid_from - seconds(2);
@@ -94,6 +99,7 @@ TEST(RealDocumentsTest, NegativeVectorsAreRejected) {
     const Bytes bytes = ::nitro_attest::testing::ReadFileBytes(dir / name);
     VerifyOptions o;
     o.allow_debug = true;
+    o.allow_any_image = true;
     // Pin the clock to the document's own timestamp, so only the defect can reject it.
     if (auto doc = ParseUnverified(bytes)) {
       o.now = FromMs(doc->timestamp_ms);
@@ -109,6 +115,7 @@ TEST(RealDocumentsTest, EveryByteFlipIsRejected) {
   VerifyOptions o;
   o.now = ::nitro_attest::testing::InsideWindow(fact);
   o.allow_debug = true;
+  o.allow_any_image = true;
   ASSERT_THAT(Verify(bytes, o), IsOk());
   // Flipping any one bit must be caught by some check; stride keeps the test quick.
   for (size_t i = 0; i < bytes.size(); i += 7) {
@@ -139,8 +146,9 @@ class GeneratedTest : public ::testing::Test {
     fields_.nonce = Bytes(32, 0x4e);
     fields_.user_data = Bytes{'h', 'i'};
     fields_.public_key = Bytes(120, 0x04);
-    options_.root_der = pki_.root_der;
+    options_.roots = {pki_.root_der};
     options_.now = t0_ + minutes(2);
+    options_.allow_any_image = true;  // rule-by-rule tests pin no image unless they say so
   }
 
   Bytes Sign(const AttestationDocument& fields, bool indefinite = true, bool tagged = false) {
@@ -174,10 +182,12 @@ TEST_F(GeneratedTest, VerifiesWithItsRootAndRecordsChecks) {
 TEST_F(GeneratedTest, TheAwsRootIsTheDefaultAndAnEmulatorRootIsNotTrusted) {
   const Bytes doc = Sign(fields_);
   VerifyOptions o = options_;
-  o.root_der = AwsNitroRootG1Der();
+  o.roots = {Bytes(AwsNitroRootG1Der().begin(), AwsNitroRootG1Der().end())};
   EXPECT_THAT(Verify(doc, o), HasCode(ErrorCode::kUntrustedRoot));
   VerifyOptions defaults;
   defaults.now = options_.now;
+  defaults.allow_any_image = true;
+  EXPECT_EQ(defaults.roots, o.roots);
   EXPECT_THAT(Verify(doc, defaults), HasCode(ErrorCode::kUntrustedRoot));
 }
 
@@ -242,6 +252,7 @@ TEST_F(GeneratedTest, ChainTimeRules) {
 TEST_F(GeneratedTest, PcrPolicy) {
   const Bytes doc = Sign(fields_);
   VerifyOptions o = options_;
+  o.allow_any_image = false;
   o.pcrs = {{0, fields_.pcrs[0]}, {3, fields_.pcrs[3]}, {4, fields_.pcrs[4]},
             {8, fields_.pcrs[8]}};
   EXPECT_THAT(Verify(doc, o), IsOk());
@@ -266,9 +277,9 @@ TEST_F(GeneratedTest, PcrPolicy) {
 TEST_F(GeneratedTest, NonceUserDataAndPublicKeyPolicy) {
   const Bytes doc = Sign(fields_);
   VerifyOptions o = options_;
-  o.nonce = fields_.nonce;
-  o.user_data = fields_.user_data;
-  o.public_key = fields_.public_key;
+  o.nonce = *fields_.nonce;
+  o.user_data = *fields_.user_data;
+  o.public_key = *fields_.public_key;
   EXPECT_THAT(Verify(doc, o), IsOk());
   VerifyOptions n = o;
   n.nonce = Bytes(32, 0x4f);
@@ -293,7 +304,7 @@ TEST_F(GeneratedTest, NonceUserDataAndPublicKeyPolicy) {
   only_user.user_data = Bytes{};
   EXPECT_THAT(Verify(bare_doc, only_user), HasCode(ErrorCode::kUserDataMismatch));
   VerifyOptions only_key = options_;
-  only_key.public_key = fields_.public_key;
+  only_key.public_key = *fields_.public_key;
   EXPECT_THAT(Verify(bare_doc, only_key), HasCode(ErrorCode::kPublicKeyMismatch));
 }
 
@@ -331,10 +342,217 @@ TEST_F(GeneratedTest, DebugModeIsRejectedUnlessAllowed) {
   VerifyOptions o = options_;
   o.allow_debug = true;
   EXPECT_THAT(Verify(doc, o), IsOk());
-  // Only PCR0 zero is not debug mode by itself.
-  AttestationDocument one = fields_;
-  one.pcrs[0] = Bytes(48, 0);
-  EXPECT_THAT(Verify(Sign(one), options_), IsOk());
+  // A real NSM zeroes all three together: any one of them zero, or absent, is not a genuine
+  // non-debug document and counts as debug mode.
+  for (uint32_t i : {0u, 1u, 2u}) {
+    AttestationDocument one = fields_;
+    one.pcrs[i] = Bytes(48, 0);
+    EXPECT_TRUE(one.IsDebugMode()) << i;
+    EXPECT_THAT(Verify(Sign(one), options_), HasCode(ErrorCode::kDebugMode)) << i;
+    EXPECT_THAT(Verify(Sign(one), o), IsOk()) << i;
+    AttestationDocument missing = fields_;
+    missing.pcrs.erase(i);
+    EXPECT_TRUE(missing.IsDebugMode()) << i;
+    EXPECT_THAT(Verify(Sign(missing), options_), HasCode(ErrorCode::kDebugMode)) << i;
+  }
+  // PCR3 or PCR4 zero is not debug mode.
+  AttestationDocument other = fields_;
+  other.pcrs[3] = Bytes(48, 0);
+  other.pcrs[4] = Bytes(48, 0);
+  EXPECT_FALSE(other.IsDebugMode());
+  EXPECT_THAT(Verify(Sign(other), options_), IsOk());
+}
+
+TEST_F(GeneratedTest, NoPcrPolicyIsRefusedUnlessAnyImageIsExplicit) {
+  const Bytes doc = Sign(fields_);
+  VerifyOptions o = options_;
+  o.allow_any_image = false;
+  EXPECT_THAT(Verify(doc, o), HasCode(ErrorCode::kInvalidArgument));
+  VerifyOptions defaults;  // the defaults pin no image, so they refuse before reading a byte
+  EXPECT_THAT(Verify(doc, defaults), HasCode(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(Verifier().Verify(doc, o), HasCode(ErrorCode::kInvalidArgument));
+  // The explicit opt-out verifies and says so; a PCR policy verifies and says it was used.
+  auto any = Verify(doc, options_);
+  ASSERT_THAT(any, IsOk());
+  EXPECT_TRUE(any->any_image());
+  EXPECT_EQ(any->pcr_set_index(), std::nullopt);
+  EXPECT_EQ(std::count(any->checks().begin(), any->checks().end(), "pcrs"), 0);
+  o.pcrs[16] = Bytes(48, 0);  // any index counts as a policy (here one the document lacks)
+  EXPECT_THAT(Verify(doc, o), HasCode(ErrorCode::kPcrMismatch));
+  o.pcrs = {{0, fields_.pcrs[0]}};
+  auto pinned = Verify(doc, o);
+  ASSERT_THAT(pinned, IsOk());
+  EXPECT_FALSE(pinned->any_image());
+  EXPECT_EQ(std::count(pinned->checks().begin(), pinned->checks().end(), "pcrs"), 1);
+  // Both at once is a contradiction, not a policy.
+  o.allow_any_image = true;
+  EXPECT_THAT(Verify(doc, o), HasCode(ErrorCode::kInvalidArgument));
+}
+
+TEST_F(GeneratedTest, PcrSetsAcceptAnyOneWholeSet) {
+  const Bytes doc = Sign(fields_);
+  VerifyOptions o = options_;
+  o.allow_any_image = false;
+  const PcrSet blue{"blue", {{0, Bytes(48, 0xb0)}, {1, fields_.pcrs[1]}}};
+  const PcrSet green{"green", {{0, fields_.pcrs[0]}, {1, fields_.pcrs[1]}, {2, fields_.pcrs[2]}}};
+  const PcrSet half{"half", {{0, fields_.pcrs[0]}, {1, Bytes(48, 0xb1)}}};
+  o.pcr_sets = {blue, green};
+  auto v = Verify(doc, o);
+  ASSERT_THAT(v, IsOk());
+  EXPECT_EQ(v->pcr_set_index(), 1u);
+  EXPECT_EQ(v->pcr_set_name(), "green");
+  EXPECT_FALSE(v->any_image());
+  o.pcr_sets = {green, green};
+  EXPECT_EQ(Verify(doc, o)->pcr_set_index(), 0u);  // the first that matches
+  // A set matches only whole: one matching PCR of two is not enough.
+  o.pcr_sets = {blue, half};
+  EXPECT_THAT(Verify(doc, o), HasCode(ErrorCode::kPcrMismatch));
+  // A PCR the document lacks fails its set.
+  o.pcr_sets = {PcrSet{"app", {{0, fields_.pcrs[0]}, {20, Bytes(48, 0)}}}};
+  EXPECT_THAT(Verify(doc, o), HasCode(ErrorCode::kPcrMismatch));
+  // pcrs and pcr_sets both apply.
+  o.pcr_sets = {green};
+  o.pcrs = {{8, fields_.pcrs[8]}};
+  EXPECT_THAT(Verify(doc, o), IsOk());
+  o.pcrs = {{8, Bytes(48, 0xee)}};
+  EXPECT_THAT(Verify(doc, o), HasCode(ErrorCode::kPcrMismatch));
+  o.pcrs.clear();
+  o.pcr_sets = {blue};
+  o.pcrs = {{0, fields_.pcrs[0]}};
+  EXPECT_THAT(Verify(doc, o), HasCode(ErrorCode::kPcrMismatch));
+  // An empty set would match every document: refused. So are bad entries, and any-image.
+  o.pcrs.clear();
+  o.pcr_sets = {green, PcrSet{"empty", {}}};
+  EXPECT_THAT(Verify(doc, o), HasCode(ErrorCode::kInvalidArgument));
+  o.pcr_sets = {PcrSet{"bad", {{32, Bytes(48, 0)}}}};
+  EXPECT_THAT(Verify(doc, o), HasCode(ErrorCode::kInvalidArgument));
+  o.pcr_sets = {PcrSet{"bad", {{0, Bytes(47, 0)}}}};
+  EXPECT_THAT(Verify(doc, o), HasCode(ErrorCode::kInvalidArgument));
+  o.pcr_sets = {green};
+  o.allow_any_image = true;
+  EXPECT_THAT(Verify(doc, o), HasCode(ErrorCode::kInvalidArgument));
+}
+
+TEST_F(GeneratedTest, FieldsCanBeRequiredAbsent) {
+  AttestationDocument bare = fields_;
+  bare.nonce.reset();
+  bare.user_data.reset();
+  bare.public_key.reset();
+  AttestationDocument empty = fields_;  // empty byte strings: present, not absent
+  empty.nonce = Bytes{};
+  empty.user_data = Bytes{};
+  empty.public_key = Bytes{};
+  const Bytes full_doc = Sign(fields_), bare_doc = Sign(bare), empty_doc = Sign(empty);
+  const std::pair<ExpectedBytes VerifyOptions::*, ErrorCode> fields[] = {
+      {&VerifyOptions::nonce, ErrorCode::kNonceMismatch},
+      {&VerifyOptions::user_data, ErrorCode::kUserDataMismatch},
+      {&VerifyOptions::public_key, ErrorCode::kPublicKeyMismatch}};
+  for (const auto& [field, code] : fields) {
+    VerifyOptions o = options_;
+    o.*field = ExpectedBytes::Absent();
+    EXPECT_EQ((o.*field).kind(), ExpectedBytes::Kind::kAbsent);
+    EXPECT_THAT(Verify(bare_doc, o), IsOk());
+    EXPECT_THAT(Verify(full_doc, o), HasCode(code));
+    EXPECT_THAT(Verify(empty_doc, o), HasCode(code));
+    // An empty expected value demands the empty byte string, which null does not satisfy.
+    o.*field = Bytes{};
+    EXPECT_THAT(Verify(empty_doc, o), IsOk());
+    EXPECT_THAT(Verify(bare_doc, o), HasCode(code));
+    (o.*field).reset();
+    EXPECT_FALSE((o.*field).checked());
+    EXPECT_THAT(Verify(full_doc, o), IsOk());
+  }
+}
+
+TEST_F(GeneratedTest, SeveralRootsAreTrusted) {
+  const Bytes doc = Sign(fields_);
+  pki::PkiOptions other_options;
+  other_options.now = t0_;
+  auto other = pki::GeneratePki(other_options);
+  ASSERT_THAT(other, IsOk());
+  VerifyOptions o = options_;
+  o.roots = VerifyOptions().roots;  // AWS first
+  o.roots.push_back(other->root_der);
+  EXPECT_THAT(Verify(doc, o), HasCode(ErrorCode::kUntrustedRoot));
+  o.roots.push_back(pki_.root_der);
+  EXPECT_THAT(Verify(doc, o), IsOk());
+  std::reverse(o.roots.begin(), o.roots.end());
+  EXPECT_THAT(Verify(doc, o), IsOk());
+  o.roots.clear();
+  EXPECT_THAT(Verify(doc, o), HasCode(ErrorCode::kInvalidArgument));
+  o.roots = {pki_.root_der, Bytes{}};
+  EXPECT_THAT(Verify(doc, o), HasCode(ErrorCode::kUntrustedRoot));
+}
+
+TEST_F(GeneratedTest, TheChainCacheHonoursTheRootsOfEachCall) {
+  const Bytes doc = Sign(fields_);
+  const Verifier verifier;
+  VerifyOptions both = options_;
+  both.roots = {VerifyOptions().roots.front(), pki_.root_der};
+  ASSERT_THAT(verifier.Verify(doc, both), IsOk());
+  ASSERT_THAT(verifier.Verify(doc, both), IsOk());
+  EXPECT_EQ(verifier.stats().hits, 1u);
+  // The chain is cached, but a call whose roots lack its root must not pass through the cache.
+  VerifyOptions aws_only = options_;
+  aws_only.roots = VerifyOptions().roots;
+  EXPECT_THAT(verifier.Verify(doc, aws_only), HasCode(ErrorCode::kUntrustedRoot));
+  EXPECT_EQ(verifier.stats().hits, 1u);
+  VerifyOptions own = options_;
+  EXPECT_THAT(verifier.Verify(doc, own), IsOk());
+  EXPECT_EQ(verifier.stats().hits, 2u);
+}
+
+TEST_F(GeneratedTest, VerificationTimeIsBoundedAndNeverWraps) {
+  const Bytes doc = Sign(fields_);
+  VerifyOptions o = options_;
+  // The year 3000 is past system_clock's 2262: the 3-hour leaf has long expired.
+  o.now = *ParseTime("3000-01-01T00:00:00Z");
+  EXPECT_THAT(Verify(doc, o), HasCode(ErrorCode::kCertificateExpired));
+  o.now = kMaxVerifyTime;
+  EXPECT_THAT(Verify(doc, o), HasCode(ErrorCode::kCertificateExpired));
+  for (const Time bad : {kMaxVerifyTime + milliseconds(1), Time::max(), Time(milliseconds(-1)),
+                         Time::min()}) {
+    o.now = bad;
+    EXPECT_THAT(Verify(doc, o), HasCode(ErrorCode::kInvalidArgument));
+  }
+  // Extreme ages and skews do not wrap either.
+  o = options_;
+  o.max_age = milliseconds::max();
+  o.max_future_skew = milliseconds::max();
+  EXPECT_THAT(Verify(doc, o), IsOk());
+  AttestationDocument far = fields_;
+  far.timestamp_ms = UINT64_MAX;
+  EXPECT_THAT(Verify(Sign(far), o), HasCode(ErrorCode::kDocumentFromFuture));
+  far.timestamp_ms = 1;
+  o.max_age = milliseconds(0);
+  EXPECT_THAT(Verify(Sign(far), o), HasCode(ErrorCode::kDocumentTooOld));
+}
+
+TEST_F(GeneratedTest, AtDocumentTime) {
+  const Bytes doc = Sign(fields_);  // timestamp t0 + 1 min; the leaf lives 3 h
+  VerifyOptions o = options_;
+  o.now.reset();
+  o.at_document_time = true;
+  auto v = Verify(doc, o);  // the real clock is years past the leaf, the document's time is not
+  ASSERT_THAT(v, IsOk());
+  EXPECT_TRUE(v->at_document_time());
+  EXPECT_EQ(v->verified_at(), FromMs(fields_.timestamp_ms));
+  EXPECT_FALSE(Verify(doc, options_)->at_document_time());
+  o.max_age = milliseconds(0);  // a document is never older than itself
+  EXPECT_THAT(Verify(doc, o), IsOk());
+  // Outside the chain's window the document's own time fails like any other.
+  AttestationDocument late = fields_;
+  late.timestamp_ms += 4 * 3600 * 1000;
+  EXPECT_THAT(Verify(Sign(late), o), HasCode(ErrorCode::kCertificateExpired));
+  // A timestamp that cannot be a time is a malformed document, not the caller's error.
+  AttestationDocument far = fields_;
+  far.timestamp_ms = UINT64_MAX;
+  EXPECT_THAT(Verify(Sign(far), o), HasCode(ErrorCode::kMalformedDocument));
+  far.timestamp_ms = 253402300800000;  // 10000-01-01
+  EXPECT_THAT(Verify(Sign(far), o), HasCode(ErrorCode::kMalformedDocument));
+  // Together with a fixed time it is a contradiction.
+  o.now = options_.now;
+  EXPECT_THAT(Verify(doc, o), HasCode(ErrorCode::kInvalidArgument));
 }
 
 TEST_F(GeneratedTest, AVerifierObjectGivesTheSameVerdicts) {

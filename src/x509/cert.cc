@@ -11,13 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "src/common/civil.h"
 #include "src/common/der.h"
 #include "src/common/utf8.h"
 
 namespace nitro_attest::x509 {
 namespace {
 
-using Clock = std::chrono::system_clock;
 using der::DerReader;
 using Span = std::span<const uint8_t>;
 
@@ -159,25 +159,7 @@ std::optional<int> Digits(Span s, size_t pos, size_t n) {
   return v;
 }
 
-// DaysFromCivil is the number of days from 1970-01-01 to y-m-d (proleptic Gregorian; H.
-// Hinnant's algorithm).
-int64_t DaysFromCivil(int64_t y, int m, int d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t mp = m > 2 ? m - 3 : m + 9;
-  const int64_t doy = (153 * mp + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-int DaysInMonth(int y, int m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : kDays[m - 1];
-}
-
-bool ReadTime(DerReader* in, Clock::time_point* out) {
+bool ReadTime(DerReader* in, Time* out) {
   Span content;
   uint8_t tag = 0;
   if (!in->ReadAny(&tag, &content)) {
@@ -302,9 +284,34 @@ Status ParseExtensions(Span explicit_content, Certificate* c) {
   return {};
 }
 
+// The content of the id-ecPublicKey OID (1.2.840.10045.2.1).
+constexpr uint8_t kIdEcPublicKey[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01};
+
 }  // namespace
 
-std::optional<Clock::time_point> ParseTime(uint8_t tag, Span s) {
+KeyAlgorithm ClassifyKeyAlgorithm(Span algorithm) {
+  if (std::ranges::equal(algorithm, kEcP384KeyAlgorithm)) {
+    return KeyAlgorithm::kP384;
+  }
+  DerReader outer(algorithm);
+  Span content, oid;
+  if (!outer.Read(der::kSequence, &content) || !outer.empty()) {
+    return KeyAlgorithm::kNotEc;
+  }
+  DerReader r(content);
+  if (!r.Read(der::kOid, &oid) || !std::ranges::equal(oid, kIdEcPublicKey)) {
+    return KeyAlgorithm::kNotEc;
+  }
+  if (r.PeekTag(der::kSequence)) {
+    return KeyAlgorithm::kExplicitCurve;
+  }
+  if (r.PeekTag(der::kOid)) {
+    return KeyAlgorithm::kOtherNamedCurve;
+  }
+  return KeyAlgorithm::kEcWithoutCurve;
+}
+
+std::optional<Time> ParseTime(uint8_t tag, Span s) {
   int year = 0;
   size_t pos = 0;
   if (tag == der::kUtcTime && s.size() == 13) {
@@ -326,27 +333,14 @@ std::optional<Clock::time_point> ParseTime(uint8_t tag, Span s) {
   }
   const auto month = Digits(s, pos, 2), day = Digits(s, pos + 2, 2), hour = Digits(s, pos + 4, 2),
              minute = Digits(s, pos + 6, 2), second = Digits(s, pos + 8, 2);
-  if (!month || !day || !hour || !minute || !second || s[pos + 10] != 'Z' || *month < 1 ||
-      *month > 12 || *day < 1 || *day > DaysInMonth(year, *month) || *hour > 23 || *minute > 59 ||
-      *second > 59) {
+  if (!month || !day || !hour || !minute || !second || s[pos + 10] != 'Z' ||
+      !civil::ValidDateTime(year, *month, *day, *hour, *minute, *second)) {
     return std::nullopt;
   }
-  const int64_t seconds =
-      DaysFromCivil(year, *month, *day) * 86400 + *hour * 3600 + *minute * 60 + *second;
-  // system_clock counts nanoseconds in 64 bits (years 1677-2262); 99991231235959Z, RFC 5280's
-  // "no well-defined expiration", must become the far future, not wrap around.
-  using Seconds = std::chrono::seconds;
-  const int64_t max_s =
-      std::chrono::duration_cast<Seconds>(Clock::time_point::max().time_since_epoch()).count();
-  const int64_t min_s =
-      std::chrono::duration_cast<Seconds>(Clock::time_point::min().time_since_epoch()).count();
-  if (seconds >= max_s) {
-    return Clock::time_point::max();
-  }
-  if (seconds <= min_s) {
-    return Clock::time_point::min();
-  }
-  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(Seconds(seconds)));
+  // Years 0000..9999 in milliseconds are far inside 64 bits: 99991231235959Z, RFC 5280's "no
+  // well-defined expiration", is an ordinary time.
+  return Time(std::chrono::seconds(
+      civil::SecondsFromCivil(year, *month, *day, *hour, *minute, *second)));
 }
 
 Result<Certificate> ParseCertificate(Span der) {

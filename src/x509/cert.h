@@ -13,6 +13,7 @@
 #include <span>
 
 #include "nitro_attest/result.h"
+#include "nitro_attest/utc_time.h"
 
 namespace nitro_attest::x509 {
 
@@ -24,7 +25,7 @@ struct Certificate {
   std::span<const uint8_t> tbs_signature;  // AlgorithmIdentifier inside tbsCertificate
   std::span<const uint8_t> issuer;         // Name, whole DER element
   std::span<const uint8_t> subject;        // Name, whole DER element
-  std::chrono::system_clock::time_point not_before, not_after;
+  Time not_before, not_after;
   std::span<const uint8_t> key_algorithm;  // SubjectPublicKeyInfo's AlgorithmIdentifier
   std::span<const uint8_t>
       key_bits;  // subjectPublicKey BIT STRING content, unused-bit byte included
@@ -51,6 +52,19 @@ inline constexpr uint8_t kEcP384KeyAlgorithm[] = {0x30, 0x10, 0x06, 0x07, 0x2a, 
 
 inline constexpr uint32_t kKeyUsageDigitalSignature = 1u << 0;
 inline constexpr uint32_t kKeyUsageKeyCertSign = 1u << 5;
+inline constexpr uint32_t kKeyUsageCrlSign = 1u << 6;
+
+// KeyAlgorithm is what a SubjectPublicKeyInfo's AlgorithmIdentifier says, to name a refused key.
+enum class KeyAlgorithm {
+  kP384,            // id-ecPublicKey, namedCurve secp384r1: the only one accepted
+  kOtherNamedCurve, // id-ecPublicKey on another named curve
+  kExplicitCurve,   // id-ecPublicKey with explicit ECParameters (refused even when they are P-384)
+  kEcWithoutCurve,  // id-ecPublicKey with absent or NULL parameters
+  kNotEc,           // any other algorithm (RSA, Ed25519, ...)
+};
+
+// ClassifyKeyAlgorithm classifies a whole AlgorithmIdentifier element (kNotEc when unreadable).
+KeyAlgorithm ClassifyKeyAlgorithm(std::span<const uint8_t> algorithm);
 
 // ParseCertificate reads one X.509 v3 certificate in DER (RFC 5280 §4.1) with no bytes after
 // it. Fails with kMalformedCertificate (cert_index not set) on anything else: BER encodings,
@@ -60,9 +74,8 @@ inline constexpr uint32_t kKeyUsageKeyCertSign = 1u << 5;
 Result<Certificate> ParseCertificate(std::span<const uint8_t> der);
 
 // ParseTime reads the content of a UTCTime (YYMMDDHHMMSSZ, years 1950-2049) or GeneralizedTime
-// (YYYYMMDDHHMMSSZ) as DER requires them. Times outside what system_clock holds saturate.
-std::optional<std::chrono::system_clock::time_point> ParseTime(uint8_t tag,
-                                                               std::span<const uint8_t> content);
+// (YYYYMMDDHHMMSSZ, years 0000-9999) as DER requires them, on real calendar dates.
+std::optional<Time> ParseTime(uint8_t tag, std::span<const uint8_t> content);
 
 }  // namespace nitro_attest::x509
 

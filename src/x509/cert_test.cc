@@ -26,7 +26,7 @@ using ::nitro_attest::testing::IsOk;
 using Clock = std::chrono::system_clock;
 using Span = std::span<const uint8_t>;
 
-const Clock::time_point kNow = Clock::from_time_t(1767268800);  // 2026-01-01T12:00:00Z
+const Time kNow = Time(std::chrono::seconds(1767268800));  // 2026-01-01T12:00:00Z
 
 Bytes ToBytes(Span s) { return Bytes(s.begin(), s.end()); }
 
@@ -38,10 +38,10 @@ Bytes NameDer(const X509_NAME* name) {
   return der;
 }
 
-Clock::time_point OsslTime(const ASN1_TIME* t) {
+Time OsslTime(const ASN1_TIME* t) {
   std::tm tm{};
   EXPECT_EQ(ASN1_TIME_to_tm(t, &tm), 1);
-  return Clock::from_time_t(timegm(&tm));
+  return Time(std::chrono::seconds(timegm(&tm)));
 }
 
 // ExpectAgreesWithOpenssl parses `der` with both readers and compares every field the chain
@@ -242,10 +242,10 @@ TEST(ParseCertificateTest, TbsIsTheSignedBytesAsReceived) {
   EXPECT_EQ(c->signature[0], 0x00);  // no unused bits
 }
 
-std::optional<Clock::time_point> Utc(const std::string& s) {
+std::optional<Time> Utc(const std::string& s) {
   return ParseTime(der::kUtcTime, Span(reinterpret_cast<const uint8_t*>(s.data()), s.size()));
 }
-std::optional<Clock::time_point> Gen(const std::string& s) {
+std::optional<Time> Gen(const std::string& s) {
   return ParseTime(der::kGeneralizedTime,
                    Span(reinterpret_cast<const uint8_t*>(s.data()), s.size()));
 }
@@ -253,14 +253,17 @@ std::optional<Clock::time_point> Gen(const std::string& s) {
 TEST(CertTimeTest, ReadsDerTimes) {
   EXPECT_EQ(Utc("260101120000Z"), kNow);
   EXPECT_EQ(Gen("20260101120000Z"), kNow);
-  EXPECT_EQ(Utc("700101000000Z"), Clock::from_time_t(0));
-  EXPECT_EQ(Utc("500101000000Z"), Clock::from_time_t(-631152000));  // 1950
-  EXPECT_EQ(Utc("491231235959Z"), Clock::from_time_t(2524607999));  // 2049
-  EXPECT_EQ(Utc("240229000000Z"), Clock::from_time_t(1709164800));  // a leap day
-  EXPECT_EQ(Gen("20000229000000Z"), Clock::from_time_t(951782400));
-  // RFC 5280's "no well-defined expiration" is past what system_clock holds: the far future.
-  EXPECT_EQ(Gen("99991231235959Z"), Clock::time_point::max());
-  EXPECT_EQ(Gen("00010101000000Z"), Clock::time_point::min());
+  EXPECT_EQ(Utc("700101000000Z"), Time(std::chrono::seconds(0)));
+  EXPECT_EQ(Utc("500101000000Z"), Time(std::chrono::seconds(-631152000)));  // 1950
+  EXPECT_EQ(Utc("491231235959Z"), Time(std::chrono::seconds(2524607999)));  // 2049
+  EXPECT_EQ(Utc("240229000000Z"), Time(std::chrono::seconds(1709164800)));  // a leap day
+  EXPECT_EQ(Gen("20000229000000Z"), Time(std::chrono::seconds(951782400)));
+  // RFC 5280's "no well-defined expiration" and the first year are ordinary times, far past
+  // what system_clock holds (1677..2262): nothing saturates or wraps.
+  EXPECT_EQ(Gen("99991231235959Z"), kMaxVerifyTime - std::chrono::milliseconds(999));
+  EXPECT_EQ(Gen("00010101000000Z"), Time(std::chrono::seconds(-62135596800)));
+  EXPECT_EQ(Gen("22620411234748Z"), Time(std::chrono::seconds(9223372068)));  // past int64 ns
+  EXPECT_EQ(Gen("00000229000000Z"), Time(std::chrono::seconds(-62162121600)));  // year 0 leaps
 }
 
 TEST(CertTimeTest, RejectsEverythingElse) {

@@ -19,11 +19,7 @@
 namespace nitro_attest::x509 {
 namespace {
 
-using Clock = std::chrono::system_clock;
 using Span = std::span<const uint8_t>;
-
-// The id-ecPublicKey OID element, to tell "not EC" from "EC on another curve".
-constexpr uint8_t kIdEcPublicKey[] = {0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01};
 
 // Cert is one parsed certificate, its key once its algorithms are checked, and its position in
 // the error numbering.
@@ -45,6 +41,24 @@ Result<Cert> ParseCert(Span der, int index) {
   return Cert{*parsed, index, std::nullopt};
 }
 
+// DescribeKeyAlgorithm names a refused SubjectPublicKeyInfo algorithm for the error detail.
+const char* DescribeKeyAlgorithm(Span algorithm) {
+  switch (ClassifyKeyAlgorithm(algorithm)) {
+    case KeyAlgorithm::kP384:
+      return "public key is P-384";
+    case KeyAlgorithm::kOtherNamedCurve:
+      return "EC public key on a named curve other than P-384";
+    case KeyAlgorithm::kExplicitCurve:
+      return "EC public key with explicit curve parameters (only the named curve P-384 is "
+             "accepted)";
+    case KeyAlgorithm::kEcWithoutCurve:
+      return "EC public key without a named curve";
+    case KeyAlgorithm::kNotEc:
+      break;
+  }
+  return "public key is not an EC key";
+}
+
 // CheckAlgorithms requires ecdsa-with-SHA384 in both signature fields and a P-384 key in the
 // uncompressed form, and makes the key. Runs for every certificate before any signature math,
 // so no other curve or algorithm reaches a signature check.
@@ -60,14 +74,8 @@ Status CheckAlgorithms(Cert& cert) {
                      cert.index);
   }
   if (!std::ranges::equal(c.key_algorithm, kEcP384KeyAlgorithm)) {
-    // AlgorithmIdentifier = 30 LL <OID element> ...: the OID element follows the 2-byte header
-    // (ParseCertificate has checked the structure; every key algorithm here is short).
-    const Span alg = c.key_algorithm;
-    const bool ec = alg.size() >= 2 + sizeof(kIdEcPublicKey) &&
-                    std::ranges::equal(alg.subspan(2, sizeof(kIdEcPublicKey)), kIdEcPublicKey);
-    // Explicit curve parameters are refused like any other curve.
-    return CertError(ErrorCode::kUnsupportedAlgorithm,
-                     ec ? "public key is not on P-384" : "public key is not EC", cert.index);
+    return CertError(ErrorCode::kUnsupportedAlgorithm, DescribeKeyAlgorithm(c.key_algorithm),
+                     cert.index);
   }
   // key_bits = unused-bit count (0) || SEC1 point.
   const Span point = c.key_bits.subspan(1);
@@ -88,16 +96,23 @@ Status CheckAlgorithms(Cert& cert) {
   return {};
 }
 
-// CheckValidity checks `at` against c's validity and narrows [*from, *to] to it.
-Status CheckValidity(const Cert& cert, Clock::time_point at, Clock::time_point* from,
-                     Clock::time_point* to) {
+// TimeText renders a time for an error detail.
+std::string TimeText(Time t) {
+  return FormatTime(t).value_or(std::to_string(t.time_since_epoch().count()) + " ms");
+}
+
+// CheckValidity checks `at` against c's validity and narrows [*from, *to] to it. The detail
+// names the window and the time checked.
+Status CheckValidity(const Cert& cert, Time at, Time* from, Time* to) {
   *from = std::max(*from, cert.c.not_before);
   *to = std::min(*to, cert.c.not_after);
-  if (at < cert.c.not_before) {
-    return CertError(ErrorCode::kCertificateNotYetValid, "certificate not yet valid", cert.index);
-  }
-  if (at > cert.c.not_after) {
-    return CertError(ErrorCode::kCertificateExpired, "certificate expired", cert.index);
+  const bool early = at < cert.c.not_before;
+  if (early || at > cert.c.not_after) {
+    return CertError(early ? ErrorCode::kCertificateNotYetValid : ErrorCode::kCertificateExpired,
+                     std::string(early ? "certificate not yet valid" : "certificate expired") +
+                         ": valid " + TimeText(cert.c.not_before) + " .. " +
+                         TimeText(cert.c.not_after) + ", checked at " + TimeText(at),
+                     cert.index);
   }
   return {};
 }
@@ -152,8 +167,16 @@ Status CheckProfile(const Cert& cert, bool is_ca, size_t cas_below) {
     return CertError(ErrorCode::kChainInvalid, "leaf is a CA or has a pathLenConstraint",
                      cert.index);
   }
-  if (c.has_key_usage && (c.key_usage & kKeyUsageDigitalSignature) == 0) {
+  // AWS's rules (attestation_process.md §3.2.3.2): the leaf signs documents, so keyUsage must
+  // be present with digitalSignature; certificate or CRL signing is for CAs only (RFC 5280
+  // §4.2.1.3: keyCertSign needs cA, and a non-CA has no business signing CRLs here).
+  if (!c.has_key_usage || (c.key_usage & kKeyUsageDigitalSignature) == 0) {
     return CertError(ErrorCode::kChainInvalid, "leaf keyUsage lacks digitalSignature", cert.index);
+  }
+  if ((c.key_usage & (kKeyUsageKeyCertSign | kKeyUsageCrlSign)) != 0) {
+    return CertError(ErrorCode::kChainInvalid,
+                     "leaf keyUsage has keyCertSign or cRLSign but the leaf is not a CA",
+                     cert.index);
   }
   return {};
 }
@@ -176,7 +199,7 @@ Result<std::string> SubjectRfc2253(Span name_der) {
 }
 
 Result<VerifiedChain> Walk(Span leaf_der, const std::vector<Bytes>& cabundle, Span root_der,
-                           Clock::time_point at) {
+                           Time at) {
   if (cabundle.empty() || cabundle.size() > kMaxCabundleSize) {
     return MakeError(
         ErrorCode::kChainInvalid,
@@ -202,8 +225,8 @@ Result<VerifiedChain> Walk(Span leaf_der, const std::vector<Bytes>& cabundle, Sp
     NA_TRY(CheckAlgorithms(c));
   }
 
-  Clock::time_point valid_from = Clock::time_point::min();
-  Clock::time_point valid_to = Clock::time_point::max();
+  Time valid_from = Time::min();
+  Time valid_to = Time::max();
   for (size_t i = 0; i < path.size(); ++i) {
     const Cert& c = path[i];
     const bool is_leaf = i + 1 == path.size();
@@ -236,8 +259,7 @@ Result<VerifiedChain> Walk(Span leaf_der, const std::vector<Bytes>& cabundle, Sp
 
 Result<VerifiedChain> VerifyChain(std::span<const uint8_t> leaf_der,
                                   const std::vector<Bytes>& cabundle,
-                                  std::span<const uint8_t> root_der,
-                                  std::chrono::system_clock::time_point at) {
+                                  std::span<const uint8_t> root_der, Time at) {
   auto result = Walk(leaf_der, cabundle, root_der, at);
   // Rejected input can leave OpenSSL error entries (name printing) that are not ours to keep.
   ERR_clear_error();

@@ -10,6 +10,7 @@
 
 #include "src/cbor/cbor.h"
 #include "src/pki/pki.h"
+#include "src/x509/cert.h"
 #include "src/x509/x509.h"
 #include "testing/matchers.h"
 #include "testing/test_util.h"
@@ -22,13 +23,13 @@ using ::nitro_attest::testing::IsOk;
 using pki::BasicConstraints;
 using pki::CertSpec;
 using pki::KeyUsage;
-using TimePoint = std::chrono::system_clock::time_point;
+using TimePoint = Time;
 using std::chrono::days;
 using std::chrono::hours;
 using std::chrono::seconds;
 
 // 2026-01-01T12:00:00Z: every generated chain is verified at this fixed time.
-const TimePoint kNow = std::chrono::system_clock::from_time_t(1767268800);
+const TimePoint kNow = Time(std::chrono::seconds(1767268800));
 
 pki::PkiOptions OptionsAt(TimePoint now) {
   pki::PkiOptions o;
@@ -405,7 +406,7 @@ TEST(VerifyChainTest, NotYetValidLeaf) {
 TEST(VerifyChainTest, UsesTheGivenTimeNotTheClock) {
   // A chain that lived in 2001 verifies in 2001 and is expired today.
   ChainSpec c = GoodSpec();
-  const TimePoint then = std::chrono::system_clock::from_time_t(1000000000);
+  const TimePoint then = Time(std::chrono::seconds(1000000000));
   for (CertSpec* s : {&c.root, &c.regional, &c.zonal, &c.instance, &c.leaf}) {
     s->not_before = then - hours(1);
     s->not_after = then + hours(1);
@@ -509,12 +510,80 @@ TEST(VerifyChainTest, LeafWithoutDigitalSignature) {
   ExpectFailsAt(Verify(Build(c)), ErrorCode::kChainInvalid, 0);
 }
 
-TEST(VerifyChainTest, LeafWithoutBasicConstraintsOrKeyUsageIsAccepted) {
-  // AWS requires CA:FALSE (an absent extension means that) and digitalSignature when present.
+TEST(VerifyChainTest, LeafWithoutBasicConstraintsIsAccepted) {
+  // AWS requires CA:FALSE, and an absent extension means that.
   ChainSpec c = GoodSpec();
   c.leaf.basic_constraints = std::nullopt;
-  c.leaf.key_usage = std::nullopt;
   EXPECT_THAT(Verify(Build(c)), IsOk());
+}
+
+TEST(VerifyChainTest, LeafWithoutKeyUsageIsRefused) {
+  // AWS's rules require keyUsage with digitalSignature on the leaf: absence is no licence.
+  ChainSpec c = GoodSpec();
+  c.leaf.key_usage = std::nullopt;
+  ExpectFailsAt(Verify(Build(c)), ErrorCode::kChainInvalid, 0);
+  c.leaf.basic_constraints = std::nullopt;
+  ExpectFailsAt(Verify(Build(c)), ErrorCode::kChainInvalid, 0);
+}
+
+TEST(VerifyChainTest, NonCaLeafThatMaySignCertificatesOrCrlsIsRefused) {
+  for (const uint32_t extra : {pki::kKeyCertSign, pki::kCrlSign}) {
+    for (const bool with_basic_constraints : {true, false}) {
+      ChainSpec c = GoodSpec();
+      c.leaf.key_usage = KeyUsage{.critical = true, .bits = pki::kDigitalSignature | extra};
+      if (!with_basic_constraints) {
+        c.leaf.basic_constraints = std::nullopt;
+      }
+      ExpectFailsAt(Verify(Build(c)), ErrorCode::kChainInvalid, 0);
+    }
+  }
+}
+
+TEST(VerifyChainTest, ExplicitCurveLeafKeyIsRefusedAndNamed) {
+  // The same P-384 key, its SubjectPublicKeyInfo written with explicit curve parameters.
+  ossl::EvpPkeyPtr key(EVP_EC_gen("P-384"));
+  ASSERT_NE(key, nullptr);
+  ASSERT_EQ(EVP_PKEY_set_utf8_string_param(key.get(), OSSL_PKEY_PARAM_EC_ENCODING,
+                                           OSSL_PKEY_EC_ENCODING_EXPLICIT),
+            1);
+  ChainSpec c = GoodSpec();
+  c.leaf.subject_key = key.get();
+  const Built b = Build(c);
+  ExpectFailsAt(Verify(b), ErrorCode::kUnsupportedAlgorithm, 0);
+  auto leaf = ParseCertificate(b.leaf);
+  ASSERT_THAT(leaf, IsOk());
+  EXPECT_EQ(ClassifyKeyAlgorithm(leaf->key_algorithm), KeyAlgorithm::kExplicitCurve);
+  // The other refusals are named for what they are too.
+  const auto classify = [](const ChainSpec& spec) {
+    auto cert = ParseCertificate(Build(spec).leaf);
+    return cert ? ClassifyKeyAlgorithm(cert->key_algorithm) : KeyAlgorithm::kP384;
+  };
+  ChainSpec p256 = GoodSpec();
+  p256.leaf.key_type = pki::KeyType::kP256;
+  EXPECT_EQ(classify(p256), KeyAlgorithm::kOtherNamedCurve);
+  ChainSpec rsa = GoodSpec();
+  rsa.leaf.key_type = pki::KeyType::kRsa2048;
+  EXPECT_EQ(classify(rsa), KeyAlgorithm::kNotEc);
+  EXPECT_EQ(classify(GoodSpec()), KeyAlgorithm::kP384);
+}
+
+TEST(VerifyChainTest, TimesPastTheYear2262DoNotWrap) {
+  // system_clock's nanoseconds end in 2262; Time's milliseconds do not. A chain valid into the
+  // year 9999 verifies there, and an ordinary chain has expired long before.
+  ChainSpec c = GoodSpec();
+  const Time far = Time(std::chrono::seconds(253402300799));  // 9999-12-31T23:59:59Z
+  for (CertSpec* s : {&c.root, &c.regional, &c.zonal, &c.instance, &c.leaf}) {
+    s->not_after = far;
+  }
+  const Built b = Build(c);
+  EXPECT_THAT(Verify(b, Time(std::chrono::seconds(32503680000))), IsOk());  // the year 3000
+  EXPECT_THAT(Verify(b, far), IsOk());
+  ExpectFailsAt(Verify(b, far + std::chrono::seconds(1)), ErrorCode::kCertificateExpired, 4);
+  const Built ordinary = Build(GoodSpec());
+  ExpectFailsAt(Verify(ordinary, Time(std::chrono::seconds(32503680000))),
+                ErrorCode::kCertificateExpired, 4);
+  ExpectFailsAt(Verify(ordinary, Time(std::chrono::seconds(9223372037))),  // 2^63 ns, plus one s
+                ErrorCode::kCertificateExpired, 4);
 }
 
 TEST(VerifyChainTest, GarbageDer) {

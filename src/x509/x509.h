@@ -11,6 +11,7 @@
 
 #include "nitro_attest/document.h"
 #include "nitro_attest/result.h"
+#include "nitro_attest/utc_time.h"
 #include "src/es384/es384.h"
 
 namespace nitro_attest::x509 {
@@ -19,17 +20,17 @@ namespace nitro_attest::x509 {
 struct VerifiedChain {
   es384::PublicKey leaf_key;  // the leaf's P-384 public key, for the COSE signature
   std::string leaf_subject;   // RFC 2253
-  std::chrono::system_clock::time_point leaf_not_before, leaf_not_after;
+  Time leaf_not_before, leaf_not_after;
   // The intersection of every certificate's validity period (root included): the chain
   // verifies at exactly the times inside it, the only input of the verdict that varies.
-  std::chrono::system_clock::time_point valid_from, valid_to;
+  Time valid_from, valid_to;
 };
 
 // VerifyChain verifies the path leaf <- cabundle[n-1] <- ... <- cabundle[1] <- cabundle[0] at
 // time `at`, where cabundle[0] must equal `root_der` byte for byte. Every certificate must be
 // P-384 with ecdsa-with-SHA384, inside its validity period, CA certificates must have critical
 // basicConstraints CA:TRUE, keyCertSign and a respected pathLenConstraint, the leaf CA:FALSE
-// and digitalSignature, names must chain, no unknown critical extension. Errors:
+// and keyUsage with digitalSignature but neither keyCertSign nor cRLSign, names must chain, no unknown critical extension. Errors:
 // kUntrustedRoot, kChainInvalid, kCertificateExpired, kCertificateNotYetValid,
 // kMalformedCertificate, kUnsupportedAlgorithm; cert_index 0 = leaf, 1 = cabundle[n-1], ...,
 // n = cabundle[0]. Checks run in this order, so the first failure is reported: cabundle size
@@ -38,8 +39,7 @@ struct VerifiedChain {
 // The root's own signature is not checked: it is trusted as the pinned bytes, not for it.
 Result<VerifiedChain> VerifyChain(std::span<const uint8_t> leaf_der,
                                   const std::vector<Bytes>& cabundle,
-                                  std::span<const uint8_t> root_der,
-                                  std::chrono::system_clock::time_point at);
+                                  std::span<const uint8_t> root_der, Time at);
 
 }  // namespace nitro_attest::x509
 

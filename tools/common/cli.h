@@ -11,6 +11,7 @@
 
 #include "nitro_attest/document.h"
 #include "nitro_attest/result.h"
+#include "nitro_attest/utc_time.h"
 
 namespace nitro_attest::cli {
 
@@ -34,16 +35,13 @@ Status WriteOutput(const std::string& path, std::span<const uint8_t> bytes);
 // file never sees half of it (kIoError on failure).
 Status WriteFileAtomically(const std::string& path, std::string_view text);
 
-// ParseTime accepts Unix seconds ("1700000000", optionally with a fraction) or RFC 3339
-// ("2024-11-14T23:46:29Z", "...29.450+01:00"). Returns kInvalidArgument otherwise.
-Result<std::chrono::system_clock::time_point> ParseTime(std::string_view text);
+// TimeText renders a time for people: RFC 3339 (FormatTime), or a count of milliseconds for a
+// time outside the years 0000..9999.
+std::string TimeText(Time t);
 
-// FormatTime renders RFC 3339 UTC with milliseconds, e.g. "2024-11-14T23:46:29.450Z".
-std::string FormatTime(std::chrono::system_clock::time_point t);
-
-// Run parses argv with `app` and runs the selected callbacks; parse errors print CLI11's
-// message and return kExitUsage, --help returns kExitOk. `result` is the exit code the
-// callbacks set.
+// Run adds --version to `app`, parses argv and runs the selected callbacks; parse errors print
+// CLI11's message and return kExitUsage, --help and --version return kExitOk. `result` is the
+// exit code the callbacks set.
 int Run(CLI::App& app, int argc, char** argv, const int& result);
 
 // PrintError writes "<prefix>: <code>: <detail>" to standard error.

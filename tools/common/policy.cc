@@ -11,9 +11,9 @@ namespace {
 
 Error Invalid(std::string detail) { return MakeError(ErrorCode::kInvalidArgument, std::move(detail)); }
 
-Result<std::optional<Bytes>> OptionalHex(const std::string& hex, const char* option) {
+Result<ExpectedBytes> OptionalHex(const std::string& hex, const char* option) {
   if (hex.empty()) {
-    return std::optional<Bytes>();
+    return ExpectedBytes();
   }
   auto bytes = HexDecode(hex);
   if (!bytes) {
@@ -22,7 +22,7 @@ Result<std::optional<Bytes>> OptionalHex(const std::string& hex, const char* opt
   if (bytes->size() > kMaxOptionalFieldSize) {
     return Invalid(std::string(option) + ": longer than 1024 bytes");
   }
-  return std::optional<Bytes>(std::move(*bytes));
+  return ExpectedBytes(std::move(*bytes));
 }
 
 Status AddPcr(std::map<uint32_t, Bytes>* pcrs, uint32_t index, Bytes value, const char* origin) {
@@ -109,12 +109,12 @@ Result<std::map<uint32_t, Bytes>> ParseMeasurementsJson(std::string_view text) {
   return pcrs;
 }
 
-Result<VerifyOptions> BuildVerifyOptions(const PolicyFlags& f, Bytes* root_der) {
+Result<VerifyOptions> BuildVerifyOptions(const PolicyFlags& f) {
   VerifyOptions o;
   if (!f.root.empty()) {
     NA_ASSIGN_OR_RETURN(const Bytes pem, ReadInput(f.root, 1 << 16));
-    NA_ASSIGN_OR_RETURN(*root_der, PemCertificateToDer(pem));
-    o.root_der = *root_der;
+    NA_ASSIGN_OR_RETURN(Bytes der, PemCertificateToDer(pem));
+    o.roots = {std::move(der)};
   }
   if (!f.at.empty()) {
     NA_ASSIGN_OR_RETURN(o.now, ParseTime(f.at));
@@ -151,6 +151,8 @@ Result<VerifyOptions> BuildVerifyOptions(const PolicyFlags& f, Bytes* root_der) 
     o.max_age = std::chrono::seconds(*f.max_age);
   }
   o.allow_debug = f.allow_debug;
+  // Until the CLI requires a PCR policy (issue 13 step 2), it keeps accepting any image.
+  o.allow_any_image = o.pcrs.empty();
   return o;
 }
 

@@ -29,9 +29,8 @@ struct PolicyFlags {
 // --pcrs-from, --max-age and --allow-debug on `app`.
 void AddPolicyOptions(CLI::App* app, PolicyFlags* flags);
 
-// BuildVerifyOptions turns the flags into VerifyOptions; the custom root's DER is kept in
-// *root_der, which must outlive the options. Returns kInvalidArgument or kIoError.
-Result<VerifyOptions> BuildVerifyOptions(const PolicyFlags& flags, Bytes* root_der);
+// BuildVerifyOptions turns the flags into VerifyOptions. Returns kInvalidArgument or kIoError.
+Result<VerifyOptions> BuildVerifyOptions(const PolicyFlags& flags);
 
 // ParseMeasurementsJson reads the JSON nitro-cli prints (build-enclave, describe-eif: an object
 // with "Measurements"; describe-enclaves: an array of one such object) and returns PCR0, PCR1,

@@ -11,6 +11,12 @@ nlohmann::json OptionalHex(const std::optional<Bytes>& b) {
   return b ? nlohmann::json(HexEncode(*b)) : nlohmann::json(nullptr);
 }
 
+// TimestampUtc is the document timestamp in RFC 3339, or nullopt past the year 9999.
+std::optional<std::string> TimestampUtc(uint64_t ms) {
+  const std::optional<Time> t = TimeFromUnixMs(ms);
+  return t ? FormatTime(*t) : std::nullopt;
+}
+
 }  // namespace
 
 nlohmann::json DocumentJson(const AttestationDocument& doc) {
@@ -18,8 +24,8 @@ nlohmann::json DocumentJson(const AttestationDocument& doc) {
   j["module_id"] = doc.module_id;
   j["digest"] = doc.digest;
   j["timestamp"] = doc.timestamp_ms;
-  j["timestamp_utc"] = FormatTime(std::chrono::system_clock::time_point(
-      std::chrono::milliseconds(static_cast<int64_t>(doc.timestamp_ms))));
+  const std::optional<std::string> utc = TimestampUtc(doc.timestamp_ms);
+  j["timestamp_utc"] = utc ? nlohmann::json(*utc) : nlohmann::json(nullptr);
   nlohmann::json pcrs = nlohmann::json::object();
   for (const auto& [index, value] : doc.pcrs) {
     pcrs[std::to_string(index)] = HexEncode(value);
@@ -34,8 +40,8 @@ nlohmann::json DocumentJson(const AttestationDocument& doc) {
     leaf["subject"] = info->subject;
     leaf["issuer"] = info->issuer;
     leaf["serial"] = info->serial_hex;
-    leaf["not_before"] = FormatTime(info->not_before);
-    leaf["not_after"] = FormatTime(info->not_after);
+    leaf["not_before"] = TimeText(info->not_before);
+    leaf["not_after"] = TimeText(info->not_after);
   }
   j["certificate"] = leaf;
   j["cabundle_size"] = doc.cabundle.size();
@@ -63,7 +69,7 @@ nlohmann::json VerdictJson(std::span<const uint8_t> document_bytes,
   j["valid"] = verdict.has_value();
   j["checks"] = trace.passed;
   if (verdict) {
-    j["verified_at"] = FormatTime(verdict->verified_at());
+    j["verified_at"] = TimeText(verdict->verified_at());
     j["document"] = DocumentJson(verdict->document());
     return j;
   }
@@ -80,17 +86,16 @@ void PrintDocumentText(std::ostream& out, const AttestationDocument& doc) {
   };
   out << "module_id:   " << doc.module_id << "\n"
       << "timestamp:   " << doc.timestamp_ms << " ("
-      << FormatTime(std::chrono::system_clock::time_point(
-             std::chrono::milliseconds(static_cast<int64_t>(doc.timestamp_ms))))
-      << ")\n"
+      << TimestampUtc(doc.timestamp_ms).value_or("after the year 9999") << ")\n"
       << "digest:      " << doc.digest << "\n"
-      << "debug mode:  " << (doc.IsDebugMode() ? "yes (PCR0-2 all zero)" : "no") << "\n";
+      << "debug mode:  " << (doc.IsDebugMode() ? "yes (PCR0, PCR1 or PCR2 zero or absent)" : "no")
+      << "\n";
   for (const auto& [index, value] : doc.pcrs) {
     out << "PCR" << index << (index < 10 ? ":        " : ":       ") << HexEncode(value) << "\n";
   }
   if (auto info = DescribeCertificate(doc.certificate)) {
     out << "leaf:        " << info->subject << "\n"
-        << "leaf valid:  " << FormatTime(info->not_before) << " .. " << FormatTime(info->not_after)
+        << "leaf valid:  " << TimeText(info->not_before) << " .. " << TimeText(info->not_after)
         << "\n";
   }
   out << "cabundle:    " << doc.cabundle.size() << " certificates\n"

@@ -147,7 +147,8 @@ class ServeAbuseTest : public ::testing::Test {
   Status GoodClient(int id) const {
     NA_ASSIGN_OR_RETURN(Connection conn, Connect(address_, ClientChannel()));
     ChallengeOptions options;
-    options.policy.root_der = root_;
+    options.policy.roots = {root_};
+    options.policy.allow_any_image = true;
     options.user_data = Bytes{static_cast<uint8_t>(id)};
     if (id % 2 == 1) {
       options.secret = Bytes(64, static_cast<uint8_t>(id));

@@ -50,14 +50,15 @@ int RunFetch(const FetchArgs& args) {
   if (!address) {
     return Fail(address.error());
   }
-  Bytes root;
-  Result<VerifyOptions> policy = BuildVerifyOptions(args.policy, &root);
+  Result<VerifyOptions> policy = BuildVerifyOptions(args.policy);
   if (!policy) {
     return Fail(policy.error());
   }
   ChallengeOptions options;
   options.policy = std::move(*policy);
-  options.user_data = options.policy.user_data;  // sent in the challenge, required back
+  if (options.policy.user_data.kind() == ExpectedBytes::Kind::kEquals) {
+    options.user_data = options.policy.user_data.value();  // sent in the challenge, required back
+  }
   if (!args.send_secret.empty()) {
     Result<Bytes> secret = ReadInput(args.send_secret, kMaxSecretSize);
     if (!secret) {

@@ -24,8 +24,7 @@ struct InspectArgs {
 };
 
 int RunVerify(const VerifyArgs& args) {
-  Bytes root;
-  auto options = BuildVerifyOptions(args.policy, &root);
+  auto options = BuildVerifyOptions(args.policy);
   if (!options) {
     PrintError("verifier", options.error());
     return ExitCodeFor(options.error());

@@ -27,6 +27,7 @@
 #include "src/cbor/cbor.h"
 #include "src/document/builder.h"
 #include "src/nsm/wire.h"
+#include "src/kms/cms.h"
 #include "src/pki/pki.h"
 #include "src/protocol/messages.h"
 #include "src/protocol/seal.h"
@@ -426,6 +427,43 @@ void X509Certs(Corpus& c) {
             .der);
 }
 
+// KMS seeds: CiphertextForRecipient in every shape KMS (and OpenSSL) writes and a few it must
+// refuse; HTTP responses and requests as KMS and the test service exchange them.
+void Kms(Corpus& c) {
+  const cms::RecipientKey key = Must(cms::GenerateRecipientKey(), "rsa key");
+  const Bytes small = Text("a 32-byte AES data key goes here");
+  const Bytes large(2100, 0x5a);
+  c.Put("kms_cms", "chunked-32", Must(cms::Build(small, key.spki_der), "cms"));
+  c.Put("kms_cms", "chunked-3-chunks", Must(cms::Build(large, key.spki_der), "cms"));
+  c.Put("kms_cms", "primitive", Must(cms::Build(small, key.spki_der, {0, true, false}), "cms"));
+  c.Put("kms_cms", "no-null-params", Must(cms::Build(small, key.spki_der, {1000, false, false}), "cms"));
+  c.Put("kms_cms", "neg-aes128", Must(cms::Build(small, key.spki_der, {1000, true, true}), "cms"));
+  Bytes truncated = Must(cms::Build(small, key.spki_der), "cms");
+  truncated.resize(truncated.size() / 2);
+  c.Put("kms_cms", "neg-truncated", truncated);
+
+  c.Put("http_response", "kms-200",
+        Text("HTTP/1.1 200 OK\r\nx-amzn-RequestId: 6c6ea1ad-3b0d-4e61-9c0b-6b1e0d3e41c7\r\n"
+             "Content-Type: application/x-amz-json-1.1\r\nContent-Length: 65\r\n\r\n"
+             "{\"CiphertextForRecipient\":\"MIAGCSqGSIb3DQEHA6CAMIA=\",\"KeyId\":\"k\"}"));
+  c.Put("http_response", "kms-400-access-denied",
+        Text("HTTP/1.1 400 Bad Request\r\nContent-Type: application/x-amz-json-1.1\r\n"
+             "Content-Length: 61\r\n\r\n{\"__type\":\"AccessDeniedException\",\"message\":\"not "
+             "authorized\"}"));
+  c.Put("http_response", "chunked",
+        Text("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\n{\"a\"\r\n"
+             "3\r\n:1}\r\n0\r\nTrailer: x\r\n\r\n"));
+  c.Put("http_response", "close-delimited", Text("HTTP/1.0 200 OK\r\nServer: x\r\n\r\n{}"));
+  c.Put("http_response", "no-content-204", Text("HTTP/1.1 204 No Content\r\n\r\n"));
+  c.Put("http_response", "request-kms",
+        Text("POST / HTTP/1.1\r\nHost: kms.us-east-1.amazonaws.com\r\nContent-Type: "
+             "application/x-amz-json-1.1\r\nX-Amz-Target: TrentService.Decrypt\r\n"
+             "Content-Length: 2\r\n\r\n{}"));
+  c.Put("http_response", "neg-both-framings",
+        Text("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}"));
+  c.Put("http_response", "neg-not-http", Text("SSH-2.0-OpenSSH_9.2\r\n"));
+}
+
 Bytes ReadAll(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
@@ -523,6 +561,7 @@ int Main(int argc, char** argv) {
   Cbor(corpus, documents);
   Encoding(corpus, documents);
   X509Certs(corpus);
+  Kms(corpus);
   Eifs(corpus);
   std::printf("corpus written to %s\n", argv[1]);
   return 0;

@@ -277,6 +277,80 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------------
+bold "9. Attested AWS KMS: credentials sealed to the enclave, a secret only its image can decrypt"
+say "kms-emulator plays AWS KMS (TLS with a test CA, SigV4, key policies on the enclave's PCRs,"
+say "CiphertextForRecipient as KMS builds it); on Nitro the enclave reaches real KMS through"
+say "vsock-proxy (docs/kms.md). Two keys: one whose policy pins this enclave's PCR0, one another image's."
+other_pcr0="$(sha384 'some other image')"
+key_policy() {
+  cat <<EOF
+{"Version": "2012-10-17", "Statement": [
+  {"Sid": "parent encrypts", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/demo-parent"},
+   "Action": "kms:Encrypt", "Resource": "*"},
+  {"Sid": "only the enclave image decrypts", "Effect": "Allow",
+   "Principal": {"AWS": "arn:aws:iam::111122223333:role/demo-parent"}, "Action": "kms:Decrypt", "Resource": "*",
+   "Condition": {"StringEqualsIgnoreCase": {"kms:RecipientAttestation:ImageSha384": "$1"}}}]}
+EOF
+}
+cat >kms.json <<EOF
+{"Region": "us-east-1", "Seed": "$(openssl rand -hex 16)",
+ "Credentials": [{"AccessKeyId": "ASIADEMOPARENTROLE01", "SecretAccessKey": "$(openssl rand -hex 20)",
+                  "Token": "$(openssl rand -hex 48)", "Arn": "arn:aws:iam::111122223333:role/demo-parent"}],
+ "Keys": [{"KeyId": "demo-app", "Policy": $(key_policy "$pcr0")},
+          {"KeyId": "other-app", "Policy": $(key_policy "$other_pcr0")}]}
+EOF
+say "Key policy of demo-app (condition on this image's PCR0):"
+key_policy "$pcr0" | indent
+printf 'the database password is hunter2' >kms-secret.txt
+cmd "kms-emulator encrypt --config kms.json --key-id demo-app < kms-secret.txt > demo-app.ct"
+"$bin/kms-emulator" encrypt --config kms.json --key-id demo-app <kms-secret.txt >demo-app.ct
+"$bin/kms-emulator" encrypt --config kms.json --key-id other-app <kms-secret.txt >other-app.ct
+cmd "kms-emulator serve --config kms.json --attestation-root emulator-root.pem --ca-out kms-ca.pem --address-out kms.addr &"
+"$bin/kms-emulator" serve --config kms.json --attestation-root emulator-root.pem \
+  --ca-out kms-ca.pem --address-out kms.addr 2>"$work/kms.log" &
+pids+=($!)
+for i in $(seq 1 100); do [ -s kms.addr ] && break; sleep 0.1; done
+cmd "enclave_app --emulator unix:nsm.sock serve --listen unix:kms-enclave.sock --kms-credentials-out enclave-creds.json &"
+serve kms-enclave --kms-credentials-out "$work/enclave-creds.json"
+say "The parent's role credentials, as the instance metadata service returns them"
+say "(GET /latest/meta-data/iam/security-credentials/ROLE), go to the enclave sealed:"
+python3 - "$work/kms.json" >parent-creds.json <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))["Credentials"][0]
+print(json.dumps({"Code": "Success", "AccessKeyId": c["AccessKeyId"], "SecretAccessKey": c["SecretAccessKey"],
+                  "Token": c["Token"], "Expiration": "2099-01-01T00:00:00Z"}))
+PY
+cmd "verifier fetch --connect unix:kms-enclave.sock ${policy[*]} --send-secret parent-creds.json"
+run kms-fetch "$bin/verifier" fetch --connect "unix:$work/kms-enclave.sock" "${policy[@]}" \
+  --send-secret parent-creds.json
+if [ "$rc" -eq 0 ] && wait_for_log kms-enclave.log "AWS credentials stored"; then
+  ok "the parent verified the enclave and delivered its credentials sealed (exit 0)"
+else
+  bad "credentials not delivered: exit $rc: $(cat kms-fetch.err) $(cat kms-enclave.log)"
+fi
+kms_args=(--proxy "$(cat kms.addr)" --ca-file kms-ca.pem --credentials-file enclave-creds.json)
+cmd "enclave_app --emulator unix:nsm.sock kms decrypt --proxy $(cat kms.addr) --ca-file kms-ca.pem --credentials-file enclave-creds.json --ciphertext \$(cat demo-app.ct)"
+run kms-decrypt "$bin/enclave_app" --emulator "unix:$work/nsm.sock" kms decrypt "${kms_args[@]}" \
+  --ciphertext "$(cat demo-app.ct)"
+indent <kms-decrypt.out
+if [ "$rc" -eq 0 ] &&
+  [ "$(sed -n 's/^PLAINTEXT: //p' kms-decrypt.out | base64 -d)" = "$(cat kms-secret.txt)" ]; then
+  ok "KMS released the secret to this enclave's attested key only: '$(cat kms-secret.txt)'"
+else
+  bad "expected the plaintext, got exit $rc: $(cat kms-decrypt.err)"
+fi
+cmd "enclave_app ... kms decrypt ... --ciphertext \$(cat other-app.ct)   # a key for another image"
+run kms-denied "$bin/enclave_app" --emulator "unix:$work/nsm.sock" kms decrypt "${kms_args[@]}" \
+  --ciphertext "$(cat other-app.ct)"
+cut -c1-200 kms-denied.err | indent
+if [ "$rc" -eq 1 ] && grep -q "AccessDeniedException" kms-denied.err &&
+  grep -q "PCR0=$pcr0" kms-denied.err && [ ! -s kms-denied.out ]; then
+  ok "refused by the key policy (exit 1), with the PCRs the enclave's document carried"
+else
+  bad "expected exit 1 with AccessDeniedException, got exit $rc: $(cat kms-denied.err)"
+fi
+
+# ---------------------------------------------------------------------------------------------
 bold "Result"
 if [ "$failed" -eq 0 ]; then
   say "all $passed checks behaved as expected"

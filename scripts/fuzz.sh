@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(cbor document document_parse nsm_response nsm_request channel session encoding x509)
+[ ${#targets[@]} -eq 0 ] && targets=(cbor document document_parse nsm_response nsm_request channel session encoding x509
+  kms_cms http_response)
 
 scripts/deps.sh build fuzz
 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
@@ -33,6 +34,10 @@ for t in "${targets[@]}"; do
       document|document_parse|cbor) cp "$shared"/real/*.cbor "$shared"/negative/*.cbor "$corpus"/ 2>/dev/null || true ;;
       encoding) for f in "$shared"/real/*.cbor; do base64 -w0 "$f" >"$corpus/$(basename "$f").b64"; done ;;
     esac
+  fi
+  # KMS's public CiphertextForRecipient samples seed the CMS reader.
+  if [ "$t" = kms_cms ] && [ -d "$shared/kms" ]; then
+    cp "$shared"/kms/*.ber "$corpus"/ 2>/dev/null || true
   fi
   log="build-fuzz/findings/$t/fuzz.log"
   echo "== $t: ${seconds}s"

@@ -45,6 +45,9 @@ enum class ErrorCode : uint8_t {
   kIoError = 25,             // A local file could not be read or written.
   kInternal = 26,            // A bug or an unexpected library failure.
   kMalformedImage = 27,      // Not a valid, unambiguous enclave image (EIF): see eif.h.
+  kKmsError = 28,            // AWS KMS (or a KMS-compatible service) answered with an error.
+  kMalformedCiphertext = 29, // A CiphertextForRecipient is not a well-formed CMS EnvelopedData.
+  kRecipientMismatch = 30,   // A CiphertextForRecipient is addressed to another key, not ours.
   kParentNotAuthenticated = 33,  // A sealed secret lacked a valid signature by the pinned parent key.
 };
 

@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -72,6 +74,10 @@ struct ChannelAccess {
   }
   static void SetCancelFd(Connection& c, int fd) { c.cancel_fd_ = fd; }
   static int Fd(const Connection& c) { return c.fd_; }
+  static int CancelFd(const Connection& c) { return c.cancel_fd_; }
+  static std::optional<std::chrono::steady_clock::time_point> Deadline(const Connection& c) {
+    return c.deadline_;
+  }
 };
 
 }  // namespace nitro_attest

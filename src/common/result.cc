@@ -32,6 +32,9 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::kIoError: return "io_error";
     case ErrorCode::kInternal: return "internal";
     case ErrorCode::kMalformedImage: return "malformed_image";
+    case ErrorCode::kKmsError: return "kms_error";
+    case ErrorCode::kMalformedCiphertext: return "malformed_ciphertext";
+    case ErrorCode::kRecipientMismatch: return "recipient_mismatch";
     case ErrorCode::kParentNotAuthenticated: return "parent_not_authenticated";
   }
   return "unknown";

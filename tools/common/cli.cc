@@ -23,6 +23,16 @@ int ExitCodeFor(const Error& error) {
   }
 }
 
+Status WriteFileAtomically(const std::string& path, std::string_view text) {
+  const std::string tmp = path + ".tmp";
+  NA_TRY(WriteOutput(tmp, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size())));
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return MakeError(ErrorCode::kIoError, "cannot write " + path);
+  }
+  return {};
+}
+
 Result<Bytes> ReadInput(const std::string& path, size_t max) {
   std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
   if (f == nullptr) {

@@ -31,6 +31,10 @@ Result<Bytes> ReadInput(const std::string& path, size_t max = 1 << 20);
 // WriteOutput writes bytes to a file, or standard output for "-" (kIoError on failure).
 Status WriteOutput(const std::string& path, std::span<const uint8_t> bytes);
 
+// WriteFileAtomically writes `text` to PATH.tmp and renames it, so a reader polling for the
+// file never sees half of it (kIoError on failure).
+Status WriteFileAtomically(const std::string& path, std::string_view text);
+
 // TimeText renders a time for people: RFC 3339 (FormatTime), or a count of milliseconds for a
 // time outside the years 0000..9999.
 std::string TimeText(Time t);

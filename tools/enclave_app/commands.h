@@ -19,6 +19,8 @@ void AddPcrCommand(CLI::App& app, const NsmSelection* nsm, int* result);
 void AddRandomCommand(CLI::App& app, const NsmSelection* nsm, int* result);
 // AddServeCommand: `serve`, the enclave side of the challenge protocol (serve.cc).
 void AddServeCommand(CLI::App& app, const NsmSelection* nsm, int* result);
+// AddKmsCommand: `kms decrypt|genkey|genrandom|genkeypair|derive-shared-secret` (kms_command.cc).
+void AddKmsCommand(CLI::App& app, const NsmSelection* nsm, int* result);
 
 // Fail prints `error` and stores its exit code in *result.
 void Fail(const Error& error, int* result);

@@ -18,5 +18,6 @@ int main(int argc, char** argv) {
   nitro_attest::cli::AddPcrCommand(app, &nsm, &result);
   nitro_attest::cli::AddRandomCommand(app, &nsm, &result);
   nitro_attest::cli::AddServeCommand(app, &nsm, &result);
+  nitro_attest::cli::AddKmsCommand(app, &nsm, &result);
   return nitro_attest::cli::Run(app, argc, argv, result);
 }

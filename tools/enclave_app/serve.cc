@@ -5,7 +5,9 @@
 // fresh session key, and opens the secret the parent seals to it. A bounded number of sessions
 // run at once, each cut off at its deadline. SIGINT/SIGTERM stop it cleanly.
 #include <openssl/evp.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <iostream>
@@ -15,6 +17,7 @@
 
 #include "nitro_attest/channel.h"
 #include "nitro_attest/encoding.h"
+#include "nitro_attest/kms.h"
 #include "nitro_attest/protocol.h"
 #include "tools/common/cli.h"
 #include "tools/enclave_app/commands.h"
@@ -31,6 +34,7 @@ struct ServeArgs {
   bool fingerprint = false;
   bool demo_tamper = false;
   std::string demo_replay;
+  std::string kms_credentials_out;
 };
 
 // KeyId names a public key in logs: SHA-256 of its DER SubjectPublicKeyInfo (public data).
@@ -51,6 +55,35 @@ Result<std::optional<ParentPublicKey>> LoadParentKey(const std::string& path) {
     return MakeError(key.error().code, "--parent-key: " + key.error().detail);
   }
   return std::optional<ParentPublicKey>(std::move(*key));
+}
+
+// WriteCredentials stores credentials delivered through the sealed channel for `enclave_app
+// kms --credentials-file`: owner-only, written whole (temporary file, then rename). Inside a
+// Nitro enclave the file system is the enclave's own memory.
+Status WriteCredentials(const std::string& path, std::span<const uint8_t> secret) {
+  NA_ASSIGN_OR_RETURN(const AwsCredentials creds, ParseCredentialsJson(secret));
+  (void)creds;  // checked only: the file keeps the JSON as the parent sent it
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return MakeError(ErrorCode::kIoError, "cannot write " + tmp);
+  }
+  size_t done = 0;
+  while (done < secret.size()) {
+    const ssize_t n = ::write(fd, secret.data() + done, secret.size() - done);
+    if (n <= 0) {
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return MakeError(ErrorCode::kIoError, "cannot write " + tmp);
+    }
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return MakeError(ErrorCode::kIoError, "cannot write " + path);
+  }
+  return {};
 }
 
 // Log writes one line to standard error in one call, so concurrent sessions don't interleave.
@@ -155,6 +188,14 @@ int RunServe(const ServeArgs& args, const NsmSelection& nsm) {
                  << HexEncode(SecretFingerprint(s->nonce, *s->secret));
           }
           line << "; proof of opening sent";
+
+          if (!args.kms_credentials_out.empty()) {
+            const Status stored = WriteCredentials(args.kms_credentials_out, *s->secret);
+            line << (stored ? "; AWS credentials stored for kms calls in " + args.kms_credentials_out
+                            : "; not stored as AWS credentials: " +
+                                  std::string(to_string(stored.error().code)) + ": " +
+                                  stored.error().detail);
+          }
         } else {
           line << "verified by the parent, no secret sent";
         }
@@ -210,6 +251,9 @@ void AddServeCommand(CLI::App& app, const NsmSelection* nsm, int* result) {
   cmd->add_option("--session-timeout", args->session_timeout_ms,
                   "Each session is cut off this many ms after it was accepted")
       ->capture_default_str();
+  cmd->add_option("--kms-credentials-out", args->kms_credentials_out,
+                  "a secret the parent sends is AWS credentials (the instance metadata JSON): "
+                  "store it here, owner-only, for `kms ... --credentials-file`");
   cmd->add_option("--max-sessions", args->max_sessions, "Exit after this many sessions (0: never)")
       ->capture_default_str();
   cmd->add_option("--parent-key", args->parent_key,

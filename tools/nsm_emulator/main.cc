@@ -40,17 +40,6 @@ Status SetPcr(const std::string& name, const std::string& hex, std::optional<Pcr
   return {};
 }
 
-// WriteFileAtomically writes to PATH.tmp and renames, so a reader never sees half a file.
-Status WriteFileAtomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  NA_TRY(WriteOutput(tmp, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size())));
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return MakeError(ErrorCode::kIoError, "cannot write " + path);
-  }
-  return {};
-}
-
 Status Serve(const Args& a) {
   NsmEmulatorOptions options;
   NA_TRY(SetPcr("--pcr0", a.pcr0, &options.pcr0));

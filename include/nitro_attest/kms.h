@@ -26,30 +26,9 @@
 #include "nitro_attest/export.h"
 #include "nitro_attest/protocol.h"
 #include "nitro_attest/result.h"
+#include "nitro_attest/secret.h"
 
 namespace nitro_attest NITRO_ATTEST_EXPORT {
-
-// SecretBytes owns secret bytes (a plaintext, a key) and wipes them when destroyed or
-// reassigned. Move-only.
-class SecretBytes {
- public:
-  SecretBytes() = default;
-  explicit SecretBytes(Bytes bytes) : bytes_(std::move(bytes)) {}
-  SecretBytes(SecretBytes&& other) noexcept;
-  SecretBytes& operator=(SecretBytes&& other) noexcept;
-  SecretBytes(const SecretBytes&) = delete;
-  SecretBytes& operator=(const SecretBytes&) = delete;
-  ~SecretBytes();
-  std::span<const uint8_t> span() const { return bytes_; }
-  size_t size() const { return bytes_.size(); }
-  bool empty() const { return bytes_.empty(); }
-
- private:
-  Bytes bytes_;
-};
-
-// Wipe overwrites a string's whole buffer with zeros (OPENSSL_cleanse) and empties it.
-void Wipe(std::string& s);
 
 // AwsCredentials are an access key, its secret and an optional session token. Wiped when
 // destroyed; never logged by this library.

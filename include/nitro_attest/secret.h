@@ -9,9 +9,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
-namespace nitro_attest {
+#include "nitro_attest/export.h"
+
+namespace nitro_attest NITRO_ATTEST_EXPORT {
 
 // WipeMemory overwrites `size` bytes at `p` with zeros; the compiler cannot drop it as a dead
 // store (OPENSSL_cleanse).
@@ -37,6 +40,13 @@ struct WipingAllocator {
 
 // SecretBytes holds a secret (a key, a password, a sealed secret once opened).
 using SecretBytes = std::vector<uint8_t, WipingAllocator<uint8_t>>;
+
+// TakeSecret moves the bytes of `plain` into a SecretBytes and wipes `plain`'s whole buffer,
+// for secrets that an API (OpenSSL, JSON, base64) handed over in an ordinary vector.
+SecretBytes TakeSecret(std::vector<uint8_t>& plain);
+
+// Wipe overwrites a string's whole buffer with zeros and empties it.
+void Wipe(std::string& s) noexcept;
 
 }  // namespace nitro_attest
 

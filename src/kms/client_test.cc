@@ -94,7 +94,7 @@ class KmsClientTest : public ::testing::Test {
     return blob ? *blob : Bytes{};
   }
 
-  static std::string Text(const SecretBytes& s) { return std::string(s.span().begin(), s.span().end()); }
+  static std::string Text(const SecretBytes& s) { return std::string(s.begin(), s.end()); }
 
   ::nitro_attest::testing::TempDir dir_;
   std::unique_ptr<NsmEmulator> nsm_;
@@ -141,7 +141,7 @@ TEST_F(KmsClientTest, EveryOtherOperation) {
   EXPECT_EQ(dk->plaintext.size(), 32u);
   const Result<DecryptResult> dk_back = client->Decrypt({dk->ciphertext_blob, "", "", {}});
   ASSERT_THAT(dk_back, IsOk());
-  EXPECT_TRUE(std::ranges::equal(dk_back->plaintext.span(), dk->plaintext.span()));
+  EXPECT_TRUE(std::ranges::equal(dk_back->plaintext, dk->plaintext));
   const Result<DataKey> dk128 = client->GenerateDataKey({"enclave-key", "AES_128", std::nullopt, {}});
   ASSERT_THAT(dk128, IsOk());
   EXPECT_EQ(dk128->plaintext.size(), 16u);
@@ -152,7 +152,7 @@ TEST_F(KmsClientTest, EveryOtherOperation) {
   // GenerateDataKeyPair: the private key (PKCS#8) matches the public key.
   const Result<DataKeyPair> pair = client->GenerateDataKeyPair({"enclave-key", "ECC_NIST_P256", {}});
   ASSERT_THAT(pair, IsOk());
-  const unsigned char* p = pair->private_key.span().data();
+  const unsigned char* p = pair->private_key.data();
   ossl::EvpPkeyPtr priv(d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(pair->private_key.size())));
   ASSERT_NE(priv, nullptr);
   unsigned char* spki = nullptr;
@@ -178,7 +178,7 @@ TEST_F(KmsClientTest, EveryOtherOperation) {
   ASSERT_EQ(EVP_PKEY_derive(dctx.get(), nullptr, &len), 1);
   Bytes expected(len);
   ASSERT_EQ(EVP_PKEY_derive(dctx.get(), expected.data(), &len), 1);
-  EXPECT_TRUE(std::ranges::equal(shared->span(), expected));
+  EXPECT_TRUE(std::ranges::equal(*shared, expected));
   EXPECT_EQ(client->stats().connections, 1u);  // one kept-alive TLS connection for all calls
 }
 
@@ -325,7 +325,7 @@ TEST(KmsCredentials, ImdsJsonEnvironmentAndRoundTrip) {
   EXPECT_EQ(c->session_token, "tok");
   ASSERT_TRUE(c->expiration.has_value());
   const SecretBytes json = CredentialsToJson(*c);
-  const auto back = ParseCredentialsJson(json.span());
+  const auto back = ParseCredentialsJson(json);
   ASSERT_THAT(back, IsOk());
   EXPECT_EQ(back->secret_access_key, "s3cr3t");
   EXPECT_EQ(back->expiration, c->expiration);

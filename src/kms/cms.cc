@@ -445,7 +445,7 @@ Result<SecretBytes> Decrypt(std::span<const uint8_t> der, const RecipientKey& ke
                      "CiphertextForRecipient: the content key does not unwrap with our key "
                      "(RSAES-OAEP-SHA-256)");
   }
-  const SecretBytes cek(Bytes(cek_buf.begin(), cek_buf.begin() + static_cast<ptrdiff_t>(cek_len)));
+  const SecretBytes cek(cek_buf.begin(), cek_buf.begin() + static_cast<ptrdiff_t>(cek_len));
   OPENSSL_cleanse(cek_buf.data(), cek_buf.size());
   if (cek.size() != 32) {
     return MakeError(ErrorCode::kCryptoError,
@@ -459,7 +459,7 @@ Result<SecretBytes> Decrypt(std::span<const uint8_t> der, const RecipientKey& ke
   Bytes plain(env.encrypted_content.size() + 16);
   int n1 = 0, n2 = 0;
   if (cipher == nullptr ||
-      EVP_DecryptInit_ex(cipher.get(), EVP_aes_256_cbc(), nullptr, cek.span().data(),
+      EVP_DecryptInit_ex(cipher.get(), EVP_aes_256_cbc(), nullptr, cek.data(),
                          env.iv.data()) <= 0 ||
       EVP_DecryptUpdate(cipher.get(), plain.data(), &n1, env.encrypted_content.data(),
                         static_cast<int>(env.encrypted_content.size())) <= 0) {
@@ -474,7 +474,7 @@ Result<SecretBytes> Decrypt(std::span<const uint8_t> der, const RecipientKey& ke
                      "content or content key)");
   }
   plain.resize(static_cast<size_t>(n1 + n2));  // shrinking keeps the wiped capacity
-  return SecretBytes(std::move(plain));
+  return TakeSecret(plain);
 }
 
 Result<Bytes> Build(std::span<const uint8_t> plaintext, std::span<const uint8_t> recipient_spki_der,

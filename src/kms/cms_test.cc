@@ -134,7 +134,7 @@ TEST(CmsSamples, TheThreeWithKeysDecryptToTheirPlaintexts) {
     ASSERT_THAT(key, IsOk());
     const Result<SecretBytes> plain = Decrypt(der, *key);
     ASSERT_THAT(plain, IsOk());
-    EXPECT_EQ(HexEncode(plain->span()), s.plaintext_hex);
+    EXPECT_EQ(HexEncode(*plain), s.plaintext_hex);
     ASSERT_TRUE(reference.has_value());
     EXPECT_EQ(HexEncode(*reference), s.plaintext_hex);
     ++decrypted;
@@ -184,7 +184,7 @@ TEST_F(CmsBuild, RoundTripsInKmsShapeAndOpensslAgrees) {
       EXPECT_EQ(env->content_chunks, options.chunk_size == 0 ? 0 : (padded + 999) / 1000);
       const Result<SecretBytes> plain = Decrypt(*der, *key_);
       ASSERT_THAT(plain, IsOk());
-      EXPECT_TRUE(std::ranges::equal(plain->span(), plaintext));
+      EXPECT_TRUE(std::ranges::equal(*plain, plaintext));
       EXPECT_TRUE(OpensslParses(*der));
       EXPECT_EQ(OpensslDecrypt(*der, key_->key.get()), plaintext);
     }

@@ -72,7 +72,7 @@ SecretBytes CredentialsToJson(const AwsCredentials& c) {
     j["Expiration"] = kms::FormatRfc3339(*c.expiration);
   }
   std::string text = j.dump();
-  SecretBytes out(Bytes(text.begin(), text.end()));
+  SecretBytes out(text.begin(), text.end());
   Wipe(text);
   WipeJson(j);
   return out;

@@ -243,7 +243,7 @@ Result<SecretBytes> DeriveMaterial(const std::string& seed, const std::string& k
       return ossl::OsslError(ErrorCode::kCryptoError, "HKDF");
     }
   }
-  SecretBytes s(Bytes(out.begin(), out.end()));
+  SecretBytes s(out.begin(), out.end());
   OPENSSL_cleanse(out.data(), out.size());
   return s;
 }
@@ -280,7 +280,7 @@ Result<Bytes> SealBlob(const KeyEntry& key, std::span<const uint8_t> plaintext,
   Bytes ct(plaintext.size() + 16);
   int n = 0, f = 0;
   if (c == nullptr ||
-      EVP_EncryptInit_ex(c.get(), EVP_aes_256_gcm(), nullptr, key.material.span().data(),
+      EVP_EncryptInit_ex(c.get(), EVP_aes_256_gcm(), nullptr, key.material.data(),
                          nonce.data()) != 1 ||
       EVP_EncryptUpdate(c.get(), nullptr, &n, aad.data(), static_cast<int>(aad.size())) != 1 ||
       EVP_EncryptUpdate(c.get(), ct.data(), &n, plaintext.data(),
@@ -319,7 +319,7 @@ std::optional<SecretBytes> OpenBlob(const KeyEntry& key, std::span<const uint8_t
   Bytes plain(body.size() + 16);
   int n = 0, f = 0;
   if (c == nullptr ||
-      EVP_DecryptInit_ex(c.get(), EVP_aes_256_gcm(), nullptr, key.material.span().data(),
+      EVP_DecryptInit_ex(c.get(), EVP_aes_256_gcm(), nullptr, key.material.data(),
                          nonce.data()) != 1 ||
       EVP_DecryptUpdate(c.get(), nullptr, &n, aad.data(), static_cast<int>(aad.size())) != 1 ||
       EVP_DecryptUpdate(c.get(), plain.data(), &n, body.data(), static_cast<int>(body.size())) !=
@@ -331,7 +331,7 @@ std::optional<SecretBytes> OpenBlob(const KeyEntry& key, std::span<const uint8_t
     return std::nullopt;
   }
   plain.resize(static_cast<size_t>(n + f));
-  return SecretBytes(std::move(plain));
+  return TakeSecret(plain);
 }
 
 Result<ossl::EvpPkeyPtr> GenerateEc(const char* curve) {
@@ -736,8 +736,8 @@ Reply KmsEmulator::State::Dispatch(const std::string& op, json& body,
     if (!plain || plain->empty() || plain->size() > 4096) {
       return validation("Plaintext must be base64 of 1..4096 bytes");
     }
-    const SecretBytes p(std::move(*plain));
-    Result<Bytes> sealed = SealBlob(*key, p.span(), *context);
+    const SecretBytes p = TakeSecret(*plain);
+    Result<Bytes> sealed = SealBlob(*key, p, *context);
     if (!sealed) {
       return KmsError(500, "KMSInternalException", "encryption failed");
     }
@@ -772,9 +772,9 @@ Reply KmsEmulator::State::Dispatch(const std::string& op, json& body,
     }
     Bytes r(n);
     RAND_bytes(r.data(), static_cast<int>(n));
-    secret = SecretBytes(std::move(r));
+    secret = TakeSecret(r);
     if (op == "GenerateDataKey") {
-      Result<Bytes> sealed = SealBlob(*key, secret.span(), *context);
+      Result<Bytes> sealed = SealBlob(*key, secret, *context);
       if (!sealed) {
         return KmsError(500, "KMSInternalException", "encryption failed");
       }
@@ -798,9 +798,9 @@ Reply KmsEmulator::State::Dispatch(const std::string& op, json& body,
     }
     char* data = nullptr;
     const long len = BIO_get_mem_data(bio.get(), &data);
-    secret = SecretBytes(Bytes(data, data + len));
+    secret = SecretBytes(data, data + len);
     OPENSSL_cleanse(data, static_cast<size_t>(len));
-    Result<Bytes> sealed = SealBlob(*key, secret.span(), *context);
+    Result<Bytes> sealed = SealBlob(*key, secret, *context);
     if (!sealed) {
       return KmsError(500, "KMSInternalException", "encryption failed");
     }
@@ -831,14 +831,14 @@ Reply KmsEmulator::State::Dispatch(const std::string& op, json& body,
     if (EVP_PKEY_derive(dctx.get(), shared.data(), &len) != 1) {
       return KmsError(500, "KMSInternalException", "derivation failed");
     }
-    secret = SecretBytes(std::move(shared));
+    secret = TakeSecret(shared);
     reply.body["KeyAgreementAlgorithm"] = "ECDH";
     reply.body["KeyOrigin"] = "AWS_KMS";
     plaintext_field = "SharedSecret";
   }
 
   if (!recipient->present) {
-    reply.body[plaintext_field] = Base64Encode(secret.span());
+    reply.body[plaintext_field] = Base64Encode(secret);
     return reply;
   }
   // As KMS: the secret only for the attested key, the plaintext field absent.
@@ -850,7 +850,7 @@ Reply KmsEmulator::State::Dispatch(const std::string& op, json& body,
     }
   }
   build.aes128 = options.fault == KmsEmulatorFault::kAes128Cms;
-  Result<Bytes> cfr = cms::Build(secret.span(), to, build);
+  Result<Bytes> cfr = cms::Build(secret, to, build);
   if (!cfr) {
     return validation("the attested public key is not an RSA key");
   }
@@ -861,7 +861,7 @@ Reply KmsEmulator::State::Dispatch(const std::string& op, json& body,
     reply.body["CiphertextForRecipient"] = Base64Encode(*cfr);
   }
   if (options.fault == KmsEmulatorFault::kPlaintextToo) {
-    reply.body[plaintext_field] = Base64Encode(secret.span());
+    reply.body[plaintext_field] = Base64Encode(secret);
   }
   return reply;
 }

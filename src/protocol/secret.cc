@@ -8,12 +8,6 @@
 
 namespace nitro_attest {
 
-void WipeMemory(void* p, size_t size) noexcept {
-  if (p != nullptr && size != 0) {
-    OPENSSL_cleanse(p, size);
-  }
-}
-
 std::string_view to_string(SecretState state) {
   switch (state) {
     case SecretState::kNotSent: return "not_sent";

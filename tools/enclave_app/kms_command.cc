@@ -175,7 +175,7 @@ Result<Output> Decrypt(KmsClient& c, const KmsArgs& a) {
   r.encryption_algorithm = a.encryption_algorithm;
   NA_ASSIGN_OR_RETURN(r.encryption_context, ParseContext(a.context));
   NA_ASSIGN_OR_RETURN(const DecryptResult d, c.Decrypt(r));
-  return Output{{"PLAINTEXT", B64(d.plaintext.span())}};
+  return Output{{"PLAINTEXT", B64(d.plaintext)}};
 }
 
 Result<Output> GenKey(KmsClient& c, const KmsArgs& a) {
@@ -187,12 +187,12 @@ Result<Output> GenKey(KmsClient& c, const KmsArgs& a) {
   r.key_spec = a.key_spec == "AES-256" ? "AES_256" : "AES_128";
   NA_ASSIGN_OR_RETURN(r.encryption_context, ParseContext(a.context));
   NA_ASSIGN_OR_RETURN(const DataKey k, c.GenerateDataKey(r));
-  return Output{{"CIPHERTEXT", B64(k.ciphertext_blob)}, {"PLAINTEXT", B64(k.plaintext.span())}};
+  return Output{{"CIPHERTEXT", B64(k.ciphertext_blob)}, {"PLAINTEXT", B64(k.plaintext)}};
 }
 
 Result<Output> GenRandom(KmsClient& c, const KmsArgs& a) {
   NA_ASSIGN_OR_RETURN(const SecretBytes r, c.GenerateRandom(a.length));
-  return Output{{"PLAINTEXT", B64(r.span())}};
+  return Output{{"PLAINTEXT", B64(r)}};
 }
 
 Result<Output> GenKeyPair(KmsClient& c, const KmsArgs& a) {
@@ -201,7 +201,7 @@ Result<Output> GenKeyPair(KmsClient& c, const KmsArgs& a) {
   NA_ASSIGN_OR_RETURN(const DataKeyPair k, c.GenerateDataKeyPair(r));
   return Output{{"PUBLIC_KEY", B64(k.public_key)},
                 {"PRIVATE_KEY_CIPHERTEXT", B64(k.private_key_ciphertext_blob)},
-                {"PRIVATE_KEY_PLAINTEXT", B64(k.private_key.span())}};
+                {"PRIVATE_KEY_PLAINTEXT", B64(k.private_key)}};
 }
 
 Result<Output> DeriveSharedSecret(KmsClient& c, const KmsArgs& a) {
@@ -210,7 +210,7 @@ Result<Output> DeriveSharedSecret(KmsClient& c, const KmsArgs& a) {
   r.key_agreement_algorithm = a.key_agreement_algorithm;
   NA_ASSIGN_OR_RETURN(r.public_key, DecodeArg("--public-key", a.public_key));
   NA_ASSIGN_OR_RETURN(const SecretBytes s, c.DeriveSharedSecret(r));
-  return Output{{"SHARED_SECRET", B64(s.span())}};
+  return Output{{"SHARED_SECRET", B64(s)}};
 }
 
 void AddConnectionOptions(CLI::App* cmd, KmsArgs* a) {

@@ -19,7 +19,7 @@
 #include "nitro_attest/document.h"
 #include "nitro_attest/result.h"
 
-namespace nitro_attest {
+namespace nitro_attest NITRO_ATTEST_EXPORT {
 
 // Frames larger than this are refused unless ChannelOptions says otherwise.
 inline constexpr size_t kDefaultMaxFrameSize = 64 * 1024;

@@ -17,7 +17,7 @@
 #include "nitro_attest/result.h"
 #include "nitro_attest/utc_time.h"
 
-namespace nitro_attest {
+namespace nitro_attest NITRO_ATTEST_EXPORT {
 
 // Bytes is an owned byte string.
 using Bytes = std::vector<uint8_t>;

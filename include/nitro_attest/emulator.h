@@ -22,7 +22,7 @@
 #include "nitro_attest/nsm.h"
 #include "nitro_attest/result.h"
 
-namespace nitro_attest {
+namespace nitro_attest NITRO_ATTEST_EXPORT {
 
 // Pcr48 is one SHA-384 PCR value.
 using Pcr48 = std::array<uint8_t, 48>;

@@ -12,7 +12,7 @@
 
 #include "nitro_attest/result.h"
 
-namespace nitro_attest {
+namespace nitro_attest NITRO_ATTEST_EXPORT {
 
 // HexEncode returns lowercase hex of `bytes`.
 std::string HexEncode(std::span<const uint8_t> bytes);

@@ -17,7 +17,7 @@
 #include "nitro_attest/document.h"
 #include "nitro_attest/result.h"
 
-namespace nitro_attest {
+namespace nitro_attest NITRO_ATTEST_EXPORT {
 
 // NSM limits (linux include/uapi/linux/nsm.h).
 inline constexpr size_t kNsmRequestMaxSize = 0x1000;

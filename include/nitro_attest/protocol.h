@@ -24,7 +24,7 @@
 #include "nitro_attest/result.h"
 #include "nitro_attest/verify.h"
 
-namespace nitro_attest {
+namespace nitro_attest NITRO_ATTEST_EXPORT {
 
 // The parent's nonce size, and the bounds either side accepts on the wire.
 inline constexpr size_t kChallengeNonceSize = 32;

@@ -11,7 +11,9 @@
 #include <utility>
 #include <variant>
 
-namespace nitro_attest {
+#include "nitro_attest/export.h"
+
+namespace nitro_attest NITRO_ATTEST_EXPORT {
 
 // ErrorCode is the stable reason for a failure: what callers branch on and tests assert.
 // Values are never renumbered; new ones are appended.

@@ -15,7 +15,7 @@
 
 #include "nitro_attest/result.h"
 
-namespace nitro_attest {
+namespace nitro_attest NITRO_ATTEST_EXPORT {
 
 // Time is a UTC instant in milliseconds since 1970-01-01T00:00:00Z (leap seconds not counted,
 // as in POSIX time). A system_clock::time_point converts to it with

@@ -19,7 +19,7 @@
 #include "nitro_attest/result.h"
 #include "nitro_attest/utc_time.h"
 
-namespace nitro_attest {
+namespace nitro_attest NITRO_ATTEST_EXPORT {
 
 // AwsNitroRootG1Der returns the DER of the AWS Nitro Enclaves root certificate G1 (SHA-256
 // 641A0321...79BB5B), embedded in the library and checked against that fingerprint at start.

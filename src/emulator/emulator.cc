@@ -92,7 +92,8 @@ Pcr48 EmulatorDefaultPcr(int index) {
   return ExtendedFromZero(image_hash);
 }
 
-struct NsmEmulator::State {
+// Hidden: the state is internal although its name is declared in the public class.
+struct __attribute__((visibility("hidden"))) NsmEmulator::State {
   NsmEmulatorOptions options;
   std::mutex mu;
   std::array<PcrSlot, kMaxPcrs> pcrs;  // guarded by mu

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "nitro_attest/encoding.h"
+#include "nitro_attest/version.h"
 
 namespace nitro_attest::cli {
 
@@ -188,6 +189,9 @@ int Run(CLI::App& app, int argc, char** argv, const int& result,
   for (const CLI::App* c : commands) {
     names += (names.empty() ? "" : ", ") + c->get_name();
   }
+  // Every tool's --version: the library's version, which is the project's (CMakeLists.txt).
+  app.set_version_flag("--version", app.get_name() + " (nitro-attest) " + std::string(Version()),
+                       "Print the version and exit");
   // Required by hand below: CLI11's own check reports "A subcommand is required" even for a
   // misspelt one, and never names the word.
   app.require_subcommand(0, 1);

@@ -54,10 +54,10 @@ std::string HintFor(const Error& error);
 // time outside the years 0000..9999.
 std::string TimeText(Time t);
 
-// Run parses argv with `app` and runs the selected callbacks; parse errors print CLI11's
-// message and return kExitUsage, --help returns kExitOk. An app with subcommands requires one,
-// and an unknown word is named. When `on_usage_error` is set it also receives every parse
-// error (for --json reports). `result` is the exit code the callbacks set.
+// Run adds --version to `app`, parses argv and runs the selected callbacks; parse errors print
+// the message and return kExitUsage, --help and --version return kExitOk. An app with
+// subcommands requires one, and an unknown word is named. When `on_usage_error` is set it also
+// receives every parse error (for --json reports). `result` is the exit code the callbacks set.
 int Run(CLI::App& app, int argc, char** argv, const int& result,
         const std::function<void(const Error&)>& on_usage_error = nullptr);
 

@@ -266,36 +266,31 @@ Status ApplyPolicyFile(const PolicyFlags& f, VerifyOptions* o) {
 }  // namespace
 
 void AddPolicyOptions(CLI::App* app, PolicyFlags* f, PolicyScope scope) {
-  const std::string group = "Policy";
+  // Grouped under "Policy" in --help; the command's own options keep the default group.
+  const std::string previous_group = app->option_defaults()->get_group();
+  app->option_defaults()->group("Policy");
   app->add_option("--pcr", f->pcrs,
                   "Expected PCR as INDEX=HEX (index 0-31, 96 hex digits; repeatable; every one "
-                  "must match)")
-      ->group(group);
+                  "must match)");
   app->add_option("--pcrs-from", f->pcrs_from,
                   "An allowed image: nitro-cli JSON (build-enclave, describe-eif, "
-                  "describe-enclaves) with PCR0, PCR1 and PCR2; repeatable, one must match")
-      ->group(group);
+                  "describe-enclaves) with PCR0, PCR1 and PCR2; repeatable, one must match");
   app->add_option("--policy", f->policy_file,
                   "Policy file: versioned JSON with allowed PCR sets, roots, max age, debug and "
-                  "expected fields (docs/json.md)")
-      ->group(group);
+                  "expected fields (docs/json.md)");
   app->add_flag("--any-image", f->any_image,
                 "Accept any enclave image: no PCR policy (one of --pcr, --pcrs-from, --policy "
-                "or this is required)")
-      ->group(group);
+                "or this is required)");
   app->add_option("--root", f->roots,
                   "Trust this root certificate (PEM or DER file; repeatable) instead of the "
-                  "pinned AWS Nitro root G1; \"aws-nitro-root-g1\" names the built-in one")
-      ->group(group);
+                  "pinned AWS Nitro root G1; \"aws-nitro-root-g1\" names the built-in one");
   app->add_option("--at", f->at,
                   "Verification time: Unix seconds or RFC 3339 (years 1970-9999), or "
-                  "\"document\" for the document's own signed timestamp (default: now)")
-      ->group(group);
+                  "\"document\" for the document's own signed timestamp (default: now)");
   const auto expected = [&](const char* name, std::optional<std::string>* field,
                             const char* help) {
     app->add_option_function<std::string>(
-           name, [field](const std::string& v) { *field = v; }, help)
-        ->group(group);
+        name, [field](const std::string& v) { *field = v; }, help);
   };
   if (scope == PolicyScope::kVerify) {
     expected("--nonce", &f->nonce, "Expected nonce (hex), or \"none\": must be absent");
@@ -309,11 +304,10 @@ void AddPolicyOptions(CLI::App* app, PolicyFlags* f, PolicyScope scope) {
              "Expected public_key (hex), or \"none\": must be absent");
   }
   app->add_option("--max-age", f->max_age,
-                  "Reject documents whose timestamp is older than this many seconds")
-      ->group(group);
+                  "Reject documents whose timestamp is older than this many seconds");
   app->add_flag("--allow-debug", f->allow_debug,
-                "Accept debug-mode documents (PCR0, PCR1 or PCR2 zero or absent)")
-      ->group(group);
+                "Accept debug-mode documents (PCR0, PCR1 or PCR2 zero or absent)");
+  app->option_defaults()->group(previous_group);
 }
 
 Result<nlohmann::json> ParseJsonStrict(std::string_view text, std::string_view what) {

@@ -13,11 +13,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "fuzz/fuzz_env.h"
+#include "nitro_attest/eif.h"
 #include "nitro_attest/emulator.h"
 #include "nitro_attest/encoding.h"
 #include "nitro_attest/nsm.h"
@@ -364,6 +366,79 @@ void X509Certs(Corpus& c) {
             .der);
 }
 
+Bytes ReadAll(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Enclave images: nitro-eif's builder on small parts (the eif.md vector among them), a signed
+// one (the seeded root's key), and refusals made from them by editing bytes.
+void Eifs(Corpus& c) {
+  char tmpl[] = "/tmp/make_corpus_eif.XXXXXX";
+  if (::mkdtemp(tmpl) == nullptr) {
+    Die("mkdtemp");
+  }
+  const fs::path dir(tmpl);
+  const auto put = [&](const char* name, std::string_view text) {
+    std::ofstream(dir / name, std::ios::binary) << text;
+    return (dir / name).string();
+  };
+  std::string kernel;
+  for (int i = 0; i < 10; ++i) {
+    kernel += "KERNEL";
+  }
+  EifBuildSpec spec;
+  spec.kernel_path = put("kernel", kernel);
+  spec.cmdline = "console=ttyS0";
+  spec.ramdisk_paths = {put("r0", "RAMDISK0"), put("r1", "RAMDISK1-app")};
+  spec.metadata = Text(
+      "{\"ImageName\":\"t\",\"ImageVersion\":\"1\",\"BuildMetadata\":{\"BuildTime\":"
+      "\"1970-01-01T00:00:00+00:00\",\"BuildTool\":\"x\",\"BuildToolVersion\":\"0\","
+      "\"OperatingSystem\":\"Linux\",\"KernelVersion\":\"0\"},\"DockerInfo\":{},"
+      "\"CustomMetadata\":null}");
+  const auto build = [&](const char* name, const EifBuildSpec& s) {
+    Must(BuildEif(s, (dir / name).string()), "build eif");
+    Bytes bytes = ReadAll(dir / name);
+    c.Put("eif", name, bytes);
+    return bytes;
+  };
+  const Bytes vector = build("vector", spec);
+  EifBuildSpec one = spec;
+  one.ramdisk_paths.pop_back();
+  build("one-ramdisk", one);
+  EifBuildSpec arm = spec;
+  arm.flags = kEifFlagArm64;
+  arm.ramdisk_paths.push_back(put("r2", ""));
+  arm.ramdisk_paths.push_back(put("r3", "third"));
+  build("arm64-four-ramdisks", arm);
+  pki::PkiOptions po;
+  po.seed = kFuzzSeed;
+  po.now = FuzzClock();
+  const pki::Pki pki = Must(pki::GeneratePki(po), "pki");
+  EifBuildSpec signed_spec = spec;
+  signed_spec.signer =
+      EifSigner{Text(pki.RootPem()), Text(pki::PrivateKeyPem(pki.root_key.get()))};
+  const Bytes signed_image = build("signed", signed_spec);
+  fs::remove_all(dir);
+
+  Bytes b = vector;
+  b.insert(b.end(), {0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 'X'});
+  c.Put("eif", "neg-hidden-section", b);
+  b = vector;
+  b[874 + 11] = 4;  // ramdisk 0's section header says 4 bytes, the table 8
+  c.Put("eif", "neg-size-differs", b);
+  b = vector;
+  b[621] = 1;  // the cmdline section becomes a second kernel
+  c.Put("eif", "neg-second-kernel", b);
+  c.Put("eif", "neg-truncated", std::span<const uint8_t>(vector).first(700));
+  b = vector;
+  b[28 + 8 * 3 + 7] += 2;  // a gap in the table
+  c.Put("eif", "neg-table-gap", b);
+  b = signed_image;
+  b[b.size() - 1] ^= 1;  // the COSE signature's last byte: reported, not refused
+  c.Put("eif", "signed-bad-signature", b);
+}
+
 int Main(int argc, char** argv) {
   if (argc != 2) {
     std::fprintf(stderr, "usage: %s OUT_DIR (normally fuzz/corpus)\n", argv[0]);
@@ -386,6 +461,7 @@ int Main(int argc, char** argv) {
   Cbor(corpus, documents);
   Encoding(corpus, documents);
   X509Certs(corpus);
+  Eifs(corpus);
   std::printf("corpus written to %s\n", argv[1]);
   return 0;
 }

@@ -2,8 +2,11 @@
 # Builds the benchmarks (Release, build-bench/) and prints a table: each figure in docs/second
 # and as a ratio to R, OpenSSL's raw P-384 verify rate measured in the same process and round,
 # medians over ROUNDS interleaved rounds (the machines are shared and noisy), plus the peak RSS
-# of `verifier verify` on one document. Usage: scripts/bench.sh [ROUNDS] (default 5).
-# Environment: BENCH_MIN_TIME (seconds per benchmark and round, default 0.5), BUILD_DIR.
+# of `verifier verify` on one document, the Python binding's rate against C++ on the same
+# document (issue 14), then bench/eif_bench.sh (nitro-eif describe on a 1 GiB image against
+# sha384sum, issue 12). Usage: scripts/bench.sh [ROUNDS] (default 5).
+# Environment: BENCH_MIN_TIME (seconds per benchmark and round, default 0.5), BUILD_DIR,
+# BENCH_EIF=0 to skip the image benchmark, BENCH_EIF_MIB (image size, default 1024).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-5}"
@@ -13,7 +16,8 @@ scripts/deps.sh build bench
 mkdir -p "$build"
 if ! { cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DNITRO_ATTEST_BUILD_BENCHMARKS=ON \
          -DNITRO_ATTEST_BUILD_TESTS=OFF &&
-       cmake --build "$build" -j2 --target nitro_attest_bench verifier; } >"$build/bench-build.log" 2>&1; then
+       cmake --build "$build" -j2 --target nitro_attest_bench verifier nitro_attest_shared \
+         nitro_attest_verify_rate nitro_eif; } >"$build/bench-build.log" 2>&1; then
   cat "$build/bench-build.log" >&2
   exit 1
 fi
@@ -32,6 +36,15 @@ done
 for i in 1 2 3; do
   /usr/bin/time -f %M -o "$out/rss$i" "$build/verifier" verify --root "$out/sample/root.pem" --any-image \
     "$out/sample/doc.cbor" >/dev/null
+done
+
+# Python Verifier.verify against C++ Verifier::Verify, the same document and policy, interleaved.
+for r in $(seq 1 "$rounds"); do
+  "$build/nitro_attest_verify_rate" "$out/sample/doc.cbor" "$out/sample/root.pem" "$min_time" \
+    >"$out/cpp$r"
+  NITRO_ATTEST_LIBRARY="$build/libnitro_attest.so" PYTHONPATH=python PYTHONDONTWRITEBYTECODE=1 \
+    python3 bench/python_bench.py "$out/sample/doc.cbor" "$out/sample/root.pem" "$min_time" \
+    >"$out/py$r"
 done
 
 python3 - "$out" "$rounds" <<'PY'
@@ -76,8 +89,20 @@ for kind in ("Cold", "Warm"):
     s = [run[two] / run[one] for run in runs if run.get(one) and two in run]
     print(f"scaling {kind.lower():4} 2 threads / 1 thread: {med(s):5.2f}x (min {min(s):.2f}, "
           f"max {max(s):.2f})  target >= 1.8x {'MET' if med(s) >= 1.8 else 'MISSED'}")
+cpp = [float(open(f"{out}/cpp{r}").read()) for r in range(1, rounds + 1)]
+py = [json.load(open(f"{out}/py{r}")) for r in range(1, rounds + 1)]
+print(f"C++ Verifier::Verify, one document, warm: {med(cpp):.0f}/s")
+for kind, label in (("kwargs", "policy as keyword arguments"), ("policy", "a reused Policy")):
+    ratios = [p[kind] / c for p, c in zip(py, cpp)]
+    print(f"Python Verifier.verify, {label}: {med([p[kind] for p in py]):.0f}/s, "
+          f"{med(ratios):.3f}x C++ (min {min(ratios):.3f}, max {max(ratios):.3f})  "
+          f"target >= 0.9x {'MET' if med(ratios) >= 0.9 else 'MISSED'}")
 rss = sorted(int(open(f"{out}/rss{i}").read().split()[-1]) for i in (1, 2, 3))
 mb = rss[1] / 1024
 print(f"peak RSS of `verifier verify` (one document): {mb:.1f} MiB (median of 3; "
       f"{rss[0]}..{rss[2]} KiB)  target <= 10 MB {'MET' if rss[1] * 1024 <= 10_000_000 else 'MISSED'}")
 PY
+
+if [ "${BENCH_EIF:-1}" != 0 ]; then
+  bench/eif_bench.sh "$build/nitro-eif" "$rounds" "${BENCH_EIF_MIB:-1024}"
+fi

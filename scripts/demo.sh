@@ -95,27 +95,46 @@ say "Everything runs here on the INSECURE NSM emulator; on Nitro the same tools 
 say "and vsock (docs/nitro.md). Working directory: $work"
 
 # ---------------------------------------------------------------------------------------------
-bold "1. The enclave image's measurements and the emulated NSM"
-pcr0="$(sha384 'demo enclave image')"
-pcr1="$(sha384 'demo enclave kernel')"
-pcr2="$(sha384 'demo enclave application')"
-cat >measurements.json <<EOF
-{
-  "Measurements": {
-    "HashAlgorithm": "Sha384 { ... }",
-    "PCR0": "$pcr0",
-    "PCR1": "$pcr1",
-    "PCR2": "$pcr2"
-  }
-}
-EOF
-say "measurements.json, as \`nitro-cli build-enclave\` prints it:"
+bold "1. The enclave image, its measurements, and the emulated NSM booted from them"
+say "A stand-in enclave image: a placeholder kernel, a bootstrap ramdisk, and an application"
+say "ramdisk holding this build's enclave_app. nitro-eif builds it reproducibly (no Docker)."
+mkdir -p bootstrap/dev app/bin
+printf '#!/bin/sh\nexec /bin/enclave_app serve\n' >bootstrap/init
+chmod 755 bootstrap/init
+cp "$bin/enclave_app" app/bin/enclave_app
+printf 'nitro-attest demo: a stand-in kernel (not bootable)\n' >kernel
+cmd "nitro-eif ramdisk bootstrap -o bootstrap.cpio.gz; nitro-eif ramdisk app -o app.cpio.gz"
+"$bin/nitro-eif" ramdisk bootstrap -o bootstrap.cpio.gz >/dev/null 2>&1
+"$bin/nitro-eif" ramdisk app -o app.cpio.gz >/dev/null 2>&1
+cmd "nitro-eif build --kernel kernel --cmdline 'console=ttyS0' --ramdisk bootstrap.cpio.gz --ramdisk app.cpio.gz --name demo -o demo.eif > measurements.json"
+run build "$bin/nitro-eif" build --kernel kernel --cmdline "console=ttyS0" \
+  --ramdisk bootstrap.cpio.gz --ramdisk app.cpio.gz --name demo -o demo.eif
+cp build.out measurements.json
+say "measurements.json, the same JSON \`nitro-cli build-enclave\` prints:"
 indent <measurements.json
-cmd "nsm-emulator --listen nsm.sock --root-out emulator-root.pem --pcr0 ... --pcr1 ... --pcr2 ... &"
+"$bin/nitro-eif" build --kernel kernel --cmdline "console=ttyS0" --ramdisk bootstrap.cpio.gz \
+  --ramdisk app.cpio.gz --name demo -o demo-again.eif >/dev/null 2>&1
+if [ "$rc" -eq 0 ] && cmp -s demo.eif demo-again.eif; then
+  ok "built twice: byte-identical images ($(stat -c %s demo.eif) bytes)"
+else
+  bad "the image build is not reproducible (exit $rc): $(cat build.err)"
+fi
+cmd "nitro-eif describe demo.eif --text"
+run describe "$bin/nitro-eif" describe demo.eif --text
+grep -E '^(EIF|CRC|PCR[0-2])' describe.out | cut -c1-150 | indent
+pcr0="$(grep -o '"PCR0": "[0-9a-f]*"' measurements.json | cut -d'"' -f4)"
+if [ "$rc" -eq 0 ] && grep -q "PCR0: $pcr0" describe.out; then
+  ok "describe reads the image back strictly: CRC matches, PCR0-2 as the build printed"
+else
+  bad "describe disagrees with the build (exit $rc)"
+fi
+cmd "nsm-emulator --listen nsm.sock --root-out emulator-root.pem --pcrs-from-eif demo.eif &"
 "$bin/nsm-emulator" --listen "$work/nsm.sock" --root-out "$work/emulator-root.pem" \
-  --pcr0 "$pcr0" --pcr1 "$pcr1" --pcr2 "$pcr2" 2>"$work/nsm.log" &
+  --pcrs-from-eif "$work/demo.eif" 2>"$work/nsm.log" &
 pids+=($!)
 wait_for "$work/nsm.sock"
+say "The emulator (an INSECURE stand-in for the Nitro hypervisor) boots with the image's PCR0-2,"
+say "as a real enclave running demo.eif would. The verifier pins them from measurements.json."
 say "The emulator signs with its own chain; the parent trusts it only because we pass"
 say "--root emulator-root.pem (real documents chain to the pinned AWS Nitro root)."
 

@@ -3,7 +3,8 @@
 # Usage: scripts/deps.sh [build|test|bench|fuzz]...   (default: build test)
 set -euo pipefail
 want=(build-essential cmake pkg-config libssl-dev libcli11-dev nlohmann-json3-dev
-      libgtest-dev libgmock-dev openssl nettle-dev libgmp-dev)
+      libgtest-dev libgmock-dev openssl nettle-dev libgmp-dev python3 python3-pytest
+      zlib1g-dev libdeflate-dev)
 for what in "${@:-build test}"; do
   case "$what" in
     bench) want+=(libbenchmark-dev time python3) ;;

@@ -44,6 +44,7 @@ enum class ErrorCode : uint8_t {
   kCryptoError = 24,         // A cryptographic operation failed (key generation, sealing, opening).
   kIoError = 25,             // A local file could not be read or written.
   kInternal = 26,            // A bug or an unexpected library failure.
+  kMalformedImage = 27,      // Not a valid, unambiguous enclave image (EIF): see eif.h.
 };
 
 // NsmErrorCode mirrors the NSM's ErrorCode (nsm-api src/api/mod.rs); the numbers are nsm-lib's

@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
   nitro_attest::VerifyOptions options;
   options.roots = {root};
   options.nonce = nonce;
-  options.allow_any_image = true;  // the emulator's image: no PCR policy on purpose
+  options.allow_any_image = true;  // an emulator document: no image to pin
   auto verified = nitro_attest::Verify(*document, options);
   if (!verified) {
     return Fail("verify emulator document", verified.error());
@@ -67,8 +67,8 @@ int main(int argc, char** argv) {
       return Fail("parse real document", parsed.error());
     }
     nitro_attest::VerifyOptions aws;  // the pinned AWS root
-    aws.at_document_time = true;
-    aws.pcrs = parsed->pcrs;  // its own PCRs, as a caller pins its image
+    aws.at_document_time = true;      // real leaves live three hours
+    aws.pcrs = parsed->pcrs;          // pinned from the document itself: this checks linking
     nitro_attest::Verifier verifier;
     auto real_verified = verifier.Verify(real, aws);
     if (!real_verified) {

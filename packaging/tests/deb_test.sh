@@ -11,18 +11,11 @@ tools=$3
 python=${4:-}
 major=${version%%.*}
 
-work=$(mktemp -d /tmp/nitro-attest-deb.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-log=$work/log
-step() { echo "== $*"; }
-fail() {
-  echo "FAIL: $*" >&2
-  [ -s "$log" ] && tail -n 40 "$log" >&2
-  exit 1
-}
+# shellcheck source=packaging/tests/common.sh
+source "$(dirname "$0")/common.sh"
 
 step "cpack -G DEB"
-cpack -G DEB --config "$build/CPackConfig.cmake" -B "$work/out" >"$log" 2>&1 || fail "cpack"
+run cpack -G DEB --config "$build/CPackConfig.cmake" -B "$work/out"
 shopt -s nullglob
 debs=("$work/out"/*.deb)
 [ ${#debs[@]} -eq 1 ] || fail "expected one .deb, got ${#debs[@]}: ${debs[*]}"

@@ -4,13 +4,13 @@
 #   2. the shared library: SONAME libnitro_attest.so.MAJOR, only the public API exported (at most
 #      30 dynamic symbols outside nitro_attest:: and nitro_attest_*, none of an internal namespace);
 #   3. nothing installed names the build tree, the source tree or the prefix;
-#   4. three consumers built outside the source tree (CMake find_package, shared and static;
-#      pkg-config; pkg-config --static, fully static), and run: an emulator round trip and, when
-#      ../shared is there, a real AWS document verified at its own time; find_package refuses
-#      the next major version;
+#   4. consumers built outside the source tree: C++ with CMake find_package (shared and static),
+#      pkg-config, pkg-config --static (fully static); C99 on the C ABI with CMake and
+#      pkg-config; each run: an emulator round trip and, when ../shared is there, a real AWS
+#      document verified at its own time; find_package refuses the next major version;
 #   5. the prefix moved elsewhere: the CMake and pkg-config consumers build and run again;
 #   6. every installed tool answers --version with the project's version and has a man page;
-#   7. the C ABI test program and the Python package from the prefix (when installed).
+#   7. the Python package from the prefix loads the prefix's library (when installed).
 # Usage: install_test.sh BUILD_DIR CONSUMER_SOURCE_DIR VERSION "TOOL..." [PYTHON]
 set -euo pipefail
 build=$(cd "$1" && pwd)
@@ -21,17 +21,9 @@ python=${5:-}
 major=${version%%.*}
 shared=${NITRO_ATTEST_SHARED_DIR:-${NITRO_ATTEST_SOURCE_DIR:-/nonexistent}/../shared}
 
-work=$(mktemp -d /tmp/nitro-attest-install.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+# shellcheck source=packaging/tests/common.sh
+source "$(dirname "$0")/common.sh"
 prefix=$work/prefix
-log=$work/log
-step() { echo "== $*"; }
-fail() {
-  echo "FAIL: $*" >&2
-  [ -s "$log" ] && tail -n 40 "$log" >&2
-  exit 1
-}
-run() { "$@" >"$log" 2>&1 || fail "$*"; }
 
 step "cmake --install $build --prefix $prefix"
 run cmake --install "$build" --prefix "$prefix"
@@ -114,6 +106,7 @@ build_consumers() {
   readelf -d "$work/cmake-$tag/consumer_shared" | grep -q "libnitro_attest.so.$major" ||
     fail "consumer_shared does not use libnitro_attest.so.$major"
   check_consumer "cmake static ($tag)" "$work/cmake-$tag/consumer_static"
+  check_consumer "cmake C ($tag)" "$work/cmake-$tag/consumer_c"
   if readelf -d "$work/cmake-$tag/consumer_static" | grep -q libnitro_attest; then
     fail "consumer_static needs libnitro_attest.so"
   fi
@@ -125,6 +118,14 @@ build_consumers() {
   run g++ -o "$work/pc-$tag" "$src/consumer.cc" \
     $(PKG_CONFIG_PATH=$pc_path pkg-config --cflags --libs nitro-attest)
   check_consumer "pkg-config shared ($tag)" "$work/pc-$tag" \
+    LD_LIBRARY_PATH="$(dirname "$(find "$p" -name libnitro_attest.a)")"
+
+  step "[$tag] cc -std=c99 consumer.c \$(pkg-config --cflags-only-I --libs nitro-attest)"
+  # A C program takes the include path only: Cflags carry -std=c++20 for C++ users.
+  # shellcheck disable=SC2046
+  run cc -std=c99 -Wall -Wextra -Wpedantic -Werror -o "$work/pc-c-$tag" "$src/consumer.c" \
+    $(PKG_CONFIG_PATH=$pc_path pkg-config --cflags-only-I --libs nitro-attest)
+  check_consumer "pkg-config C ($tag)" "$work/pc-c-$tag" \
     LD_LIBRARY_PATH="$(dirname "$(find "$p" -name libnitro_attest.a)")"
 }
 

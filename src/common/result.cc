@@ -31,6 +31,7 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::kCryptoError: return "crypto_error";
     case ErrorCode::kIoError: return "io_error";
     case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kMalformedImage: return "malformed_image";
   }
   return "unknown";
 }

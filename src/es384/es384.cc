@@ -30,13 +30,15 @@ bool IsP384Key(EVP_PKEY* key) {
   return std::strcmp(group, SN_secp384r1) == 0;
 }
 
-Result<std::vector<uint8_t>> RawToDer(std::span<const uint8_t> signature) {
-  if (signature.size() != kRawSignatureSize) {
+Result<std::vector<uint8_t>> RawToDer(std::span<const uint8_t> signature, size_t scalar_size) {
+  if (signature.size() != 2 * scalar_size) {
     return MakeError(ErrorCode::kBadSignature,
-                     "ES384 signature must be 96 bytes, got " + std::to_string(signature.size()));
+                     "ECDSA signature must be " + std::to_string(2 * scalar_size) + " bytes, got " +
+                         std::to_string(signature.size()));
   }
-  ossl::BignumPtr r(BN_bin2bn(signature.data(), kScalarSize, nullptr));
-  ossl::BignumPtr s(BN_bin2bn(signature.data() + kScalarSize, kScalarSize, nullptr));
+  const int half = static_cast<int>(scalar_size);
+  ossl::BignumPtr r(BN_bin2bn(signature.data(), half, nullptr));
+  ossl::BignumPtr s(BN_bin2bn(signature.data() + scalar_size, half, nullptr));
   ossl::EcdsaSigPtr sig(ECDSA_SIG_new());
   if (!r || !s || !sig) {
     return ossl::OsslError(ErrorCode::kInternal, "out of memory building ECDSA_SIG");
@@ -54,6 +56,22 @@ Result<std::vector<uint8_t>> RawToDer(std::span<const uint8_t> signature) {
   }
   std::vector<uint8_t> out(der, der + der_len);
   OPENSSL_free(der);
+  return out;
+}
+
+Result<std::vector<uint8_t>> DerToRaw(std::span<const uint8_t> der, size_t scalar_size) {
+  const unsigned char* p = der.data();
+  ossl::EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
+  if (!sig) {
+    return ossl::OsslError(ErrorCode::kCryptoError, "d2i_ECDSA_SIG failed");
+  }
+  std::vector<uint8_t> out(2 * scalar_size);
+  const int half = static_cast<int>(scalar_size);
+  // get0: r and s stay owned by sig.
+  if (BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), out.data(), half) != half ||
+      BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), out.data() + scalar_size, half) != half) {
+    return ossl::OsslError(ErrorCode::kCryptoError, "signature scalar too large");
+  }
   return out;
 }
 
@@ -204,18 +222,10 @@ Result<std::array<uint8_t, kRawSignatureSize>> SignRaw(EVP_PKEY* key,
   if (EVP_DigestSign(ctx.get(), der.data(), &der_len, message.data(), message.size()) != 1) {
     return ossl::OsslError(ErrorCode::kCryptoError, "EVP_DigestSign failed");
   }
-  const unsigned char* p = der.data();
-  ossl::EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der_len)));
-  if (!sig) {
-    return ossl::OsslError(ErrorCode::kCryptoError, "d2i_ECDSA_SIG failed");
-  }
+  NA_ASSIGN_OR_RETURN(const std::vector<uint8_t> raw,
+                      DerToRaw(std::span<const uint8_t>(der.data(), der_len), kScalarSize));
   std::array<uint8_t, kRawSignatureSize> out{};
-  // get0: r and s stay owned by sig.
-  if (BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), out.data(), kScalarSize) != kScalarSize ||
-      BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), out.data() + kScalarSize, kScalarSize) !=
-          kScalarSize) {
-    return ossl::OsslError(ErrorCode::kCryptoError, "signature scalar too large");
-  }
+  std::copy(raw.begin(), raw.end(), out.begin());
   return out;
 }
 

@@ -72,8 +72,14 @@ const char* BackendName();
 Result<std::array<uint8_t, kRawSignatureSize>> SignRaw(EVP_PKEY* key,
                                                        std::span<const uint8_t> message);
 
-// RawToDer converts r || s to a DER ECDSA-Sig-Value. Fails on a wrong size.
-Result<std::vector<uint8_t>> RawToDer(std::span<const uint8_t> signature);
+// RawToDer converts r || s (two big-endian scalars of `scalar_size` bytes each: 48 for P-384,
+// 32 for P-256, 66 for P-521) to a DER ECDSA-Sig-Value. Fails (kBadSignature) on a wrong size.
+Result<std::vector<uint8_t>> RawToDer(std::span<const uint8_t> signature,
+                                      size_t scalar_size = kScalarSize);
+
+// DerToRaw converts a DER ECDSA-Sig-Value to r || s of 2 * `scalar_size` bytes. Fails
+// (kCryptoError) when it does not decode or a scalar does not fit.
+Result<std::vector<uint8_t>> DerToRaw(std::span<const uint8_t> der, size_t scalar_size);
 
 }  // namespace nitro_attest::es384
 

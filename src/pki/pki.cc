@@ -672,16 +672,37 @@ std::vector<Bytes> Pki::cabundle() const {
   return out;
 }
 
-std::string Pki::RootPem() const {
-  auto x = ParseCert(root_der);
+std::string Pki::RootPem() const { return CertificatePem(root_der); }
+
+namespace {
+
+// BioText returns what a memory BIO holds (owned by the BIO).
+std::string BioText(BIO* bio) {
+  char* data = nullptr;
+  const long len = BIO_get_mem_data(bio, &data);
+  return len > 0 ? std::string(data, static_cast<size_t>(len)) : std::string();
+}
+
+}  // namespace
+
+std::string CertificatePem(std::span<const uint8_t> der) {
+  auto x = ParseCert(der);
   ossl::BioPtr bio(BIO_new(BIO_s_mem()));
   if (!x || bio == nullptr || PEM_write_bio_X509(bio.get(), x->get()) != 1) {
     ossl::DrainErrors();
     return std::string();
   }
-  char* data = nullptr;
-  const long len = BIO_get_mem_data(bio.get(), &data);  // owned by the BIO
-  return len > 0 ? std::string(data, static_cast<size_t>(len)) : std::string();
+  return BioText(bio.get());
+}
+
+std::string PrivateKeyPem(EVP_PKEY* key) {
+  ossl::BioPtr bio(BIO_new(BIO_s_mem()));
+  if (bio == nullptr ||
+      PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+    ossl::DrainErrors();
+    return std::string();
+  }
+  return BioText(bio.get());
 }
 
 Result<Pki> GeneratePki(const PkiOptions& options) {

@@ -127,6 +127,12 @@ struct Pki {
   std::string RootPem() const;
 };
 
+// CertificatePem returns a DER certificate as PEM text (empty when it does not parse).
+std::string CertificatePem(std::span<const uint8_t> der);
+
+// PrivateKeyPem returns a private key as unencrypted PKCS#8 PEM text (empty on failure).
+std::string PrivateKeyPem(EVP_PKEY* key);
+
 // GeneratePki issues a fresh chain at `options.now`. Returns kCryptoError when OpenSSL fails.
 Result<Pki> GeneratePki(const PkiOptions& options = {});
 

@@ -7,6 +7,7 @@
 #include "nitro_attest/emulator.h"
 #include "nitro_attest/encoding.h"
 #include "tools/common/cli.h"
+#include "tools/common/image.h"
 
 namespace nitro_attest::cli {
 namespace {
@@ -47,6 +48,8 @@ void AddNsmOptions(CLI::App& app, NsmSelection* s) {
   add("--emulate-pcr1", &s->pcr1, "PCR1 measurement, 96 hex digits");
   add("--emulate-pcr2", &s->pcr2, "PCR2 measurement, 96 hex digits");
   add("--emulate-pcr8", &s->pcr8, "PCR8 measurement, 96 hex digits (default zero)");
+  add("--emulate-pcrs-from-eif", &s->pcrs_from_eif,
+      "boot with the PCR0/1/2 (and PCR8 if signed) this enclave image measures to");
   add("--emulate-role", &s->role_arn, "parent IAM role ARN measured into PCR3");
   add("--emulate-instance-id", &s->instance_id, "parent instance id measured into PCR4");
   add("--emulate-module-id", &s->module_id, "module_id to report");
@@ -76,6 +79,13 @@ Result<std::unique_ptr<NsmClient>> OpenNsm(const NsmSelection& s) {
   NA_ASSIGN_OR_RETURN(options.pcr1, ParsePcr("--emulate-pcr1", s.pcr1));
   NA_ASSIGN_OR_RETURN(options.pcr2, ParsePcr("--emulate-pcr2", s.pcr2));
   NA_ASSIGN_OR_RETURN(options.pcr8, ParsePcr("--emulate-pcr8", s.pcr8));
+  if (!s.pcrs_from_eif.empty()) {
+    if (!s.pcr0.empty() || !s.pcr1.empty() || !s.pcr2.empty() || !s.pcr8.empty()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "--emulate-pcrs-from-eif excludes --emulate-pcr0/1/2/8");
+    }
+    NA_TRY(BootPcrsFromEif(s.pcrs_from_eif, &options));
+  }
   options.role_arn = s.role_arn;
   options.instance_id = s.instance_id;
   options.module_id = s.module_id;

@@ -22,6 +22,7 @@ struct NsmSelection {
   bool emulate = false;
   // In-process emulator settings (--emulate-*), as given on the command line.
   std::string pcr0, pcr1, pcr2, pcr8;  // 48-byte hex
+  std::string pcrs_from_eif;           // an enclave image whose measurements to boot with
   std::string role_arn, instance_id, module_id, seed;
   std::string root_out;  // where to write the emulator's root certificate (PEM)
   bool definite_map = false;

@@ -13,6 +13,7 @@
 #include "nitro_attest/emulator.h"
 #include "nitro_attest/encoding.h"
 #include "tools/common/cli.h"
+#include "tools/common/image.h"
 
 namespace nitro_attest::cli {
 namespace {
@@ -20,6 +21,7 @@ namespace {
 struct Args {
   std::string listen, root_out;
   std::string pcr0, pcr1, pcr2, pcr8;
+  std::string pcrs_from_eif;
   std::string role_arn, instance_id, module_id, seed;
   bool definite_map = false;
 };
@@ -64,6 +66,9 @@ Status Serve(const Args& a) {
   NA_TRY(SetPcr("--pcr1", a.pcr1, &options.pcr1));
   NA_TRY(SetPcr("--pcr2", a.pcr2, &options.pcr2));
   NA_TRY(SetPcr("--pcr8", a.pcr8, &options.pcr8));
+  if (!a.pcrs_from_eif.empty()) {
+    NA_TRY(BootPcrsFromEif(a.pcrs_from_eif, &options));
+  }
   options.role_arn = a.role_arn;
   options.instance_id = a.instance_id;
   options.module_id = a.module_id;
@@ -114,6 +119,13 @@ int main(int argc, char** argv) {
   app.add_option("--pcr1", args.pcr1, "PCR1 measurement, 96 hex digits");
   app.add_option("--pcr2", args.pcr2, "PCR2 measurement, 96 hex digits");
   app.add_option("--pcr8", args.pcr8, "PCR8 measurement, 96 hex digits (default zero)");
+  app.add_option("--pcrs-from-eif", args.pcrs_from_eif,
+                 "Emulator only: boot with the PCR0/1/2 (and PCR8 if signed) this enclave image "
+                 "measures to, as a Nitro enclave running it would have")
+      ->excludes("--pcr0")
+      ->excludes("--pcr1")
+      ->excludes("--pcr2")
+      ->excludes("--pcr8");
   app.add_option("--role", args.role_arn, "parent IAM role ARN measured into PCR3");
   app.add_option("--instance-id", args.instance_id, "parent instance id measured into PCR4");
   app.add_option("--module-id", args.module_id, "module_id to report");

@@ -7,8 +7,9 @@
 // - accepted base64 re-encodes to the input without whitespace, in the standard alphabet, and
 //   with exactly the padding the input had, when it had any (padding is optional, but present
 //   padding must be the right padding);
-// - DecodeDocumentInput returns raw CBOR unchanged and anything else exactly as Base64Decode
-//   does, never an empty result and never for input above max_size.
+// - DecodeDocumentInput returns raw CBOR unchanged, text of hex digits (whitespace and "0x"
+//   aside) exactly as HexDecode does, and anything else exactly as Base64Decode does, never an
+//   empty result and never for input above max_size.
 #include <algorithm>
 #include <string>
 #include <string_view>
@@ -66,6 +67,21 @@ Result<Bytes> CheckBase64(std::string_view text) {
   return b64;
 }
 
+// HexDigitsOf returns the hex digits of `text` when, without whitespace and a "0x", nothing but
+// hex digits remain (DecodeDocumentInput then reads it as hex), or "".
+std::string HexDigitsOf(std::string_view text) {
+  std::string digits;
+  for (const char c : text) {
+    if (!IsSpace(c)) {
+      digits.push_back(c);
+    }
+  }
+  if (digits.size() >= 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
+    digits.erase(0, 2);
+  }
+  return digits.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos ? digits : "";
+}
+
 }  // namespace
 
 void Fuzz(std::span<const uint8_t> data) {
@@ -82,6 +98,9 @@ void Fuzz(std::span<const uint8_t> data) {
     FUZZ_CHECK(!data.empty() && data.size() <= max_size && !input->empty());
     if (data[0] == 0x84 || data[0] == 0xd2) {
       FUZZ_CHECK(std::equal(input->begin(), input->end(), data.begin(), data.end()));
+    } else if (const std::string digits = HexDigitsOf(text); !digits.empty()) {
+      const Result<Bytes> hex = HexDecode(digits);
+      FUZZ_CHECK(hex && *hex == *input);
     } else {
       FUZZ_CHECK(b64 && *b64 == *input);
     }

@@ -376,6 +376,8 @@ void Encoding(Corpus& c, const std::vector<Bytes>& documents) {
       {"hex-prefixed-upper", "0xDEADBEEF"},
       {"hex-odd", "abc"},
       {"hex-bad-digit", "0g"},
+      {"hex-prefixed", "0x8401d2ab\n"},
+      {"hex-spaced", "84 01\nd2 ab\n"},
       {"b64-padded", "aGVsbG8="},
       {"b64-unpadded", "aGVsbG8"},
       {"b64-url", "-_-_"},

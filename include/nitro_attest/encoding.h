@@ -30,8 +30,9 @@ std::string Base64Encode(std::span<const uint8_t> bytes);
 Result<std::vector<uint8_t>> Base64Decode(std::string_view text);
 
 // DecodeDocumentInput turns what a user fed a tool into document bytes: raw CBOR is returned as
-// is (first byte 0x84 or 0xd2), anything else is decoded as base64. Returns kMalformedInput for
-// empty input or input that is neither. `max_size` bounds the input accepted.
+// is (first byte 0x84 or 0xd2); text of hex digits only (optionally "0x"-prefixed, ASCII
+// whitespace anywhere) is decoded as hex; anything else as base64. Returns kMalformedInput for
+// empty input, input larger than `max_size`, or input that is none of these.
 Result<std::vector<uint8_t>> DecodeDocumentInput(std::span<const uint8_t> input,
                                                  size_t max_size = 64 * 1024);
 

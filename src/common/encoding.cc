@@ -172,10 +172,30 @@ Result<std::vector<uint8_t>> DecodeDocumentInput(std::span<const uint8_t> input,
     return std::vector<uint8_t>(input.begin(), input.end());
   }
   const std::string_view text(reinterpret_cast<const char*>(input.data()), input.size());
+  // Hex (optionally 0x-prefixed, whitespace anywhere) when nothing but hex digits remain. A
+  // base64 document never is: its first characters encode 0x84 or 0xd2 ("hE", "0o").
+  std::string compact;
+  for (const char c : text) {
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') {
+      compact.push_back(c);
+    }
+  }
+  std::string_view digits = compact;
+  if (digits.size() >= 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
+    digits.remove_prefix(2);
+  }
+  if (!digits.empty() && digits.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos) {
+    auto hex = HexDecode(digits);
+    if (!hex) {
+      return MakeError(ErrorCode::kMalformedInput, "input is hex: " + hex.error().detail);
+    }
+    return hex;
+  }
   auto decoded = Base64Decode(text);
   if (!decoded) {
     return MakeError(ErrorCode::kMalformedInput,
-                     "input is neither a CBOR COSE_Sign1 nor base64: " + decoded.error().detail);
+                     "input is neither a CBOR COSE_Sign1 nor hex nor base64: " +
+                         decoded.error().detail);
   }
   if (decoded->empty()) {
     return MakeError(ErrorCode::kMalformedInput, "input is empty");

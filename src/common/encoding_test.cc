@@ -72,6 +72,18 @@ TEST(DocumentInputTest, DetectsRawAndBase64) {
               HasCode(ErrorCode::kMalformedInput));
 }
 
+TEST(DocumentInputTest, DetectsHex) {
+  const std::vector<uint8_t> raw = {0x84, 0x01, 0xd2, 0xab};
+  EXPECT_EQ(*DecodeDocumentInput(B("8401d2ab")), raw);
+  EXPECT_EQ(*DecodeDocumentInput(B("8401D2AB\n")), raw);
+  EXPECT_EQ(*DecodeDocumentInput(B("0x8401d2ab")), raw);
+  EXPECT_EQ(*DecodeDocumentInput(B("0X84 01\nd2ab\r\n")), raw);
+  EXPECT_THAT(DecodeDocumentInput(B("8401d2a")), HasCode(ErrorCode::kMalformedInput));  // odd
+  EXPECT_THAT(DecodeDocumentInput(B("0x")), HasCode(ErrorCode::kMalformedInput));
+  // Base64 of a document is never all hex digits, and still decodes as base64.
+  EXPECT_EQ(*DecodeDocumentInput(B("hAHSqw==")), raw);
+}
+
 TEST(ConstantTimeEqualTest, Compares) {
   EXPECT_TRUE(ConstantTimeEqual(B("abc"), B("abc")));
   EXPECT_FALSE(ConstantTimeEqual(B("abc"), B("abd")));

@@ -555,7 +555,8 @@ TEST(VerifyChainTest, ExplicitCurveLeafKeyIsRefusedAndNamed) {
   EXPECT_EQ(ClassifyKeyAlgorithm(leaf->key_algorithm), KeyAlgorithm::kExplicitCurve);
   // The other refusals are named for what they are too.
   const auto classify = [](const ChainSpec& spec) {
-    auto cert = ParseCertificate(Build(spec).leaf);
+    const Built built = Build(spec);  // the parsed certificate points into these bytes
+    auto cert = ParseCertificate(built.leaf);
     return cert ? ClassifyKeyAlgorithm(cert->key_algorithm) : KeyAlgorithm::kP384;
   };
   ChainSpec p256 = GoodSpec();

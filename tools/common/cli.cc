@@ -6,7 +6,9 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <vector>
 
+#include "nitro_attest/encoding.h"
 #include "nitro_attest/version.h"
 
 namespace nitro_attest::cli {
@@ -65,6 +67,23 @@ Result<Bytes> ReadInput(const std::string& path, size_t max) {
   return out;
 }
 
+Result<Bytes> ReadDocument(const std::string& path) {
+  // A document is at most 17 KiB; its hex or base64, wrapped, fits in 64 KiB. Reading stops
+  // right past the bound, so a huge input costs nothing.
+  constexpr size_t kMaxDocumentInput = 64 * 1024;
+  auto input = ReadInput(path, kMaxDocumentInput);
+  if (!input) {
+    if (input.error().code == ErrorCode::kIoError && input.error().detail.find("larger") !=
+                                                         std::string::npos) {
+      return MakeError(ErrorCode::kMalformedInput,
+                       "input is larger than " + std::to_string(kMaxDocumentInput) +
+                           " bytes: not a document");
+    }
+    return std::move(input).error();
+  }
+  return DecodeDocumentInput(*input, kMaxDocumentInput);
+}
+
 Status WriteOutput(const std::string& path, std::span<const uint8_t> bytes) {
   if (path == "-") {
     std::cout.write(reinterpret_cast<const char*>(bytes.data()),
@@ -81,14 +100,109 @@ Status WriteOutput(const std::string& path, std::span<const uint8_t> bytes) {
   return {};
 }
 
+namespace {
+
+// Utf8Length returns the length of the well-formed UTF-8 sequence at s[i] (RFC 3629: no
+// overlong forms, no surrogates, at most U+10FFFF), or 0.
+size_t Utf8Length(std::string_view s, size_t i, uint32_t* code_point) {
+  const auto b = [&](size_t k) { return static_cast<uint8_t>(s[i + k]); };
+  const uint8_t lead = b(0);
+  size_t n = 0;
+  uint32_t cp = 0, min = 0;
+  if (lead < 0x80) {
+    *code_point = lead;
+    return 1;
+  } else if (lead >= 0xc2 && lead <= 0xdf) {
+    n = 2, cp = lead & 0x1fu, min = 0x80;
+  } else if (lead >= 0xe0 && lead <= 0xef) {
+    n = 3, cp = lead & 0x0fu, min = 0x800;
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    n = 4, cp = lead & 0x07u, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) {
+    return 0;
+  }
+  for (size_t k = 1; k < n; ++k) {
+    if ((b(k) & 0xc0) != 0x80) {
+      return 0;
+    }
+    cp = (cp << 6) | (b(k) & 0x3fu);
+  }
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+    return 0;
+  }
+  *code_point = cp;
+  return n;
+}
+
+// IsUnsafe: control characters, and the bidirectional controls that can reorder what a
+// terminal shows (Trojan Source, CVE-2021-42574).
+bool IsUnsafe(uint32_t cp) {
+  return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) ||
+         (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 ||
+         cp == 0x2029 || cp == 0x200e || cp == 0x200f || cp == 0x061c;
+}
+
+}  // namespace
+
+std::string EscapeText(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    uint32_t cp = 0;
+    size_t n = Utf8Length(text, i, &cp);
+    const bool escape = n == 0 || IsUnsafe(cp);
+    n = n == 0 ? 1 : n;
+    if (escape) {
+      for (size_t k = i; k < i + n; ++k) {
+        char buf[8];
+        std::snprintf(buf, sizeof(buf), "\\x%02x", static_cast<uint8_t>(text[k]));
+        out += buf;
+      }
+    } else {
+      out.append(text.substr(i, n));
+    }
+    i += n;
+  }
+  return out;
+}
+
+std::string HintFor(const Error& error) {
+  if (error.code == ErrorCode::kCertificateExpired ||
+      error.code == ErrorCode::kCertificateNotYetValid) {
+    return "real attestation certificates live about three hours: verify an archived document "
+           "with --at document (its own signed time) or --at TIME";
+  }
+  return {};
+}
+
 std::string TimeText(Time t) {
   return FormatTime(t).value_or(std::to_string(t.time_since_epoch().count()) + " ms");
 }
 
-int Run(CLI::App& app, int argc, char** argv, const int& result) {
+int Run(CLI::App& app, int argc, char** argv, const int& result,
+        const std::function<void(const Error&)>& on_usage_error) {
+  const std::vector<CLI::App*> commands = app.get_subcommands([](CLI::App*) { return true; });
+  std::string names;
+  for (const CLI::App* c : commands) {
+    names += (names.empty() ? "" : ", ") + c->get_name();
+  }
   // Every tool's --version: the library's version, which is the project's (CMakeLists.txt).
   app.set_version_flag("--version", app.get_name() + " (nitro-attest) " + std::string(Version()),
                        "Print the version and exit");
+  // Required by hand below: CLI11's own check reports "A subcommand is required" even for a
+  // misspelt one, and never names the word.
+  app.require_subcommand(0, 1);
+  const auto usage = [&](const std::string& message) {
+    std::cerr << app.get_name() << ": " << EscapeText(message) << "\n"
+              << "Run with --help for more information.\n";
+    if (on_usage_error) {
+      on_usage_error(MakeError(ErrorCode::kInvalidArgument, message));
+    }
+    return kExitUsage;
+  };
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -97,9 +211,17 @@ int Run(CLI::App& app, int argc, char** argv, const int& result) {
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  } catch (const CLI::ExtrasError& e) {
+    if (!commands.empty() && app.get_subcommands().empty() && !app.remaining().empty()) {
+      return usage("unknown command \"" + app.remaining().front() + "\" (commands: " + names +
+                   ")");
+    }
+    return usage(e.what());
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return kExitUsage;
+    return usage(e.what());
+  }
+  if (!commands.empty() && app.get_subcommands().empty()) {
+    return usage("a command is required: " + names);
   }
   return result;
 }
@@ -112,7 +234,10 @@ void PrintError(std::string_view prefix, const Error& error) {
   if (error.cert_index >= 0) {
     std::cerr << " [certificate " << error.cert_index << "]";
   }
-  std::cerr << ": " << error.detail << "\n";
+  std::cerr << ": " << EscapeText(error.detail) << "\n";
+  if (const std::string hint = HintFor(error); !hint.empty()) {
+    std::cerr << "hint: " << hint << "\n";
+  }
 }
 
 }  // namespace nitro_attest::cli

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -28,23 +29,39 @@ int ExitCodeFor(const Error& error);
 // when it cannot be read).
 Result<Bytes> ReadInput(const std::string& path, size_t max = 1 << 20);
 
+// ReadDocument reads a document from a file or standard input ("-") and decodes it
+// (DecodeDocumentInput: raw CBOR, hex or base64). Returns kIoError when it cannot be read, and
+// kMalformedInput when it is larger than any document's encoding or not a document.
+Result<Bytes> ReadDocument(const std::string& path);
+
 // WriteOutput writes bytes to a file, or standard output for "-" (kIoError on failure).
 Status WriteOutput(const std::string& path, std::span<const uint8_t> bytes);
 
-// WriteFileAtomically writes `text` to PATH.tmp and renames it, so a reader polling for the
-// file never sees half of it (kIoError on failure).
+// WriteFileAtomically writes to PATH.tmp and renames it to PATH, so a reader never sees half a
+// file (kIoError on failure).
 Status WriteFileAtomically(const std::string& path, std::string_view text);
+
+// EscapeText makes text from a document, a peer or a file safe for a terminal or a log line:
+// control characters (C0, DEL, C1), bidirectional controls and bytes that are not UTF-8 become
+// \xNN, one per byte.
+std::string EscapeText(std::string_view text);
+
+// HintFor returns advice for an error a user can act on (an expired or not-yet-valid
+// certificate: the verification time), or an empty string.
+std::string HintFor(const Error& error);
 
 // TimeText renders a time for people: RFC 3339 (FormatTime), or a count of milliseconds for a
 // time outside the years 0000..9999.
 std::string TimeText(Time t);
 
 // Run adds --version to `app`, parses argv and runs the selected callbacks; parse errors print
-// CLI11's message and return kExitUsage, --help and --version return kExitOk. `result` is the
-// exit code the callbacks set.
-int Run(CLI::App& app, int argc, char** argv, const int& result);
+// the message and return kExitUsage, --help and --version return kExitOk. An app with
+// subcommands requires one, and an unknown word is named. When `on_usage_error` is set it also
+// receives every parse error (for --json reports). `result` is the exit code the callbacks set.
+int Run(CLI::App& app, int argc, char** argv, const int& result,
+        const std::function<void(const Error&)>& on_usage_error = nullptr);
 
-// PrintError writes "<prefix>: <code>: <detail>" to standard error.
+// PrintError writes "<prefix>: <code>: <detail>" (escaped) and any hint to standard error.
 void PrintError(std::string_view prefix, const Error& error);
 
 }  // namespace nitro_attest::cli

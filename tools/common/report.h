@@ -1,6 +1,7 @@
 // Copyright 2026 The nitro-attest Authors. SPDX-License-Identifier: Apache-2.0
 //
-// JSON and text reports of documents and verdicts, shared by the tools.
+// JSON and text reports of documents and verdicts, shared by the tools. docs/json.md describes
+// every JSON field.
 #ifndef NITRO_ATTEST_TOOLS_COMMON_REPORT_H_
 #define NITRO_ATTEST_TOOLS_COMMON_REPORT_H_
 
@@ -12,20 +13,38 @@
 
 namespace nitro_attest::cli {
 
+// kJsonSchemaVersion is the version of every JSON report (docs/json.md); it changes only when a
+// field changes meaning or disappears.
+inline constexpr int kJsonSchemaVersion = 1;
+
 // DocumentJson renders the document's fields (PCRs and byte fields in hex, null when absent,
 // the leaf certificate's subject and validity).
 nlohmann::json DocumentJson(const AttestationDocument& doc);
 
-// ErrorJson renders {"code", "detail"[, "cert_index"][, "nsm_error"]}.
+// ErrorJson renders {"code", "detail"[, "cert_index"][, "nsm_error"][, "hint"]}.
 nlohmann::json ErrorJson(const Error& error);
 
-// VerdictJson renders a verification result: "valid", "error" when not, "checks" (the checks
-// that passed), "verified_at", and "document" (verified) or, when verification failed but the
-// document could be decoded, "unverified_document".
-nlohmann::json VerdictJson(std::span<const uint8_t> document_bytes,
-                           const Result<VerifiedDocument>& verdict, const VerifyTrace& trace);
+// VerdictJson renders one verification: schema_version, "verified", "verified_at" (null when no
+// time was reached), "at_document_time", "any_image", "pcr_set", "checks", "error",
+// "document" and "unverified_document". `options` is null when the command stopped before it
+// had them (a usage error); `document` may be empty. The one builder of every verdict report.
+nlohmann::json VerdictJson(std::span<const uint8_t> document,
+                           const Result<VerifiedDocument>& verdict, const VerifyTrace& trace,
+                           const VerifyOptions* options);
 
-// PrintDocumentText writes a human-readable summary of the document's fields.
+// UsageErrorJson is the verdict of a command that stopped before verifying anything.
+nlohmann::json UsageErrorJson(const Error& error);
+
+// PrintJson writes `j` to standard output, ASCII only (every other character escaped), so no
+// text from a document reaches a terminal unescaped.
+void PrintJson(const nlohmann::json& j);
+
+// PrintVerdictText writes what the policy decided (which image, at which time) and the
+// document's fields.
+void PrintVerdictText(std::ostream& out, const VerifiedDocument& verified);
+
+// PrintDocumentText writes a human-readable summary of the document's fields (text from the
+// document escaped).
 void PrintDocumentText(std::ostream& out, const AttestationDocument& doc);
 
 }  // namespace nitro_attest::cli

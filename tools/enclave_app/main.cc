@@ -7,7 +7,6 @@
 
 int main(int argc, char** argv) {
   CLI::App app("enclave_app: talk to the Nitro Secure Module", "enclave_app");
-  app.require_subcommand(1);
   // Subcommands inherit this: NSM selection options may follow the subcommand too.
   app.fallthrough();
   nitro_attest::cli::NsmSelection nsm;

@@ -96,9 +96,9 @@ Result<std::unique_ptr<NsmClient>> OpenNsm(const NsmSelection& s) {
   NA_ASSIGN_OR_RETURN(std::unique_ptr<NsmEmulator> emulator, NsmEmulator::Create(options));
   std::cerr << "enclave_app: using an in-process NSM emulator (INSECURE, for development)\n";
   if (!s.root_out.empty()) {
-    const std::string pem = emulator->RootPem();
-    NA_TRY(WriteOutput(s.root_out,
-                       std::span(reinterpret_cast<const uint8_t*>(pem.data()), pem.size())));
+    // Written whole (renamed into place) before any command prints a document, so a verifier
+    // that reads the document first then finds the complete root: the README's pipeline.
+    NA_TRY(WriteFileAtomically(s.root_out, emulator->RootPem()));
   }
   // The handle shares the emulator's state, which lives as long as the client.
   return std::make_unique<NsmClient>(emulator->NewHandle());

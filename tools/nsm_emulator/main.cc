@@ -40,7 +40,27 @@ Status SetPcr(const std::string& name, const std::string& hex, std::optional<Pcr
   return {};
 }
 
+// SocketPath takes the unix:PATH address the other tools use, or a bare path.
+Result<std::string> SocketPath(const std::string& listen) {
+  constexpr std::string_view kUnix = "unix:";
+  if (listen.rfind(kUnix, 0) == 0) {
+    if (listen.size() == kUnix.size()) {
+      return MakeError(ErrorCode::kInvalidArgument, "--listen unix: needs a path");
+    }
+    return listen.substr(kUnix.size());
+  }
+  if (listen.rfind("vsock:", 0) == 0 || listen.rfind("tcp:", 0) == 0) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "--listen: nsm-emulator serves on a Unix socket only (unix:PATH)");
+  }
+  if (listen.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "--listen needs unix:PATH");
+  }
+  return listen;
+}
+
 Status Serve(const Args& a) {
+  NA_ASSIGN_OR_RETURN(const std::string path, SocketPath(a.listen));
   NsmEmulatorOptions options;
   NA_TRY(SetPcr("--pcr0", a.pcr0, &options.pcr0));
   NA_TRY(SetPcr("--pcr1", a.pcr1, &options.pcr1));
@@ -73,8 +93,8 @@ Status Serve(const Args& a) {
 
   NA_ASSIGN_OR_RETURN(
       std::unique_ptr<Server> server,
-      ServeNsmEmulator(std::shared_ptr<NsmTransport>(std::move(emulator)), a.listen));
-  std::cerr << "nsm-emulator: INSECURE emulator listening on " << a.listen << " (module_id "
+      ServeNsmEmulator(std::shared_ptr<NsmTransport>(std::move(emulator)), path));
+  std::cerr << "nsm-emulator: INSECURE emulator listening on unix:" << path << " (module_id "
             << module_id << ")" << std::endl;
   int sig = 0;
   while (sigwait(&stop, &sig) != 0) {
@@ -92,7 +112,8 @@ int main(int argc, char** argv) {
   CLI::App app("nsm-emulator: an INSECURE software NSM on a Unix socket (development only)",
                "nsm-emulator");
   Args args;
-  app.add_option("--listen", args.listen, "Unix socket path to serve on")->required();
+  app.add_option("--listen", args.listen, "Unix socket to serve on: unix:PATH (or a bare PATH)")
+      ->required();
   app.add_option("--root-out", args.root_out, "write the emulator's root certificate (PEM) here");
   app.add_option("--pcr0", args.pcr0, "PCR0 measurement, 96 hex digits");
   app.add_option("--pcr1", args.pcr1, "PCR1 measurement, 96 hex digits");

@@ -126,7 +126,9 @@ TEST_F(ChallengeCliTest, DeliversASecretAndTheEnclaveOpensIt) {
                                           "--send-secret", secret_, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
-  EXPECT_TRUE(j["valid"].get<bool>());
+  EXPECT_TRUE(j["verified"].get<bool>());
+  EXPECT_EQ(j["schema_version"], 1);
+  EXPECT_EQ(j["pcr_set"]["index"], 0);
   EXPECT_EQ(j["session"]["secret_state"], "acknowledged");
   EXPECT_FALSE(j["session"].contains("secret_fingerprint"));  // only on request
   EXPECT_EQ(j["document"]["nonce"], j["session"]["nonce"]);
@@ -277,7 +279,7 @@ TEST_F(ChallengeCliTest, ReplayedDocumentFailsTheNonce) {
   std::string honest_root;
   {
     Enclave honest(dir_, "honest", 1);
-    const ProcessResult r = Fetch(honest, {"--save-document", recorded});
+    const ProcessResult r = Fetch(honest, {"--save-document", recorded, "--any-image"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     honest_root = honest.root();
   }
@@ -285,7 +287,8 @@ TEST_F(ChallengeCliTest, ReplayedDocumentFailsTheNonce) {
   // only its nonce belongs to the earlier session.
   Enclave replay(dir_, "replay", 1, {"--demo-replay", recorded});
   std::vector<std::string> argv = {Tool("verifier"), "fetch",     "--connect",     replay.address(),
-                                   "--root",         honest_root, "--send-secret", secret_};
+                                   "--root",         honest_root, "--send-secret", secret_,
+                                   "--any-image"};
   const ProcessResult r = RunProcess(argv);
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("nonce_mismatch"), std::string::npos) << r.err;
@@ -295,9 +298,12 @@ TEST_F(ChallengeCliTest, ReplayedDocumentFailsTheNonce) {
 TEST_F(ChallengeCliTest, UsageAndTransportErrorsExitTwo) {
   // Nothing listening.
   EXPECT_EQ(
-      RunProcess({Tool("verifier"), "fetch", "--connect", "unix:" + dir_.File("none")}).exit_code,
+      RunProcess({Tool("verifier"), "fetch", "--connect", "unix:" + dir_.File("none"),
+                  "--any-image"})
+          .exit_code,
       2);
-  EXPECT_EQ(RunProcess({Tool("verifier"), "fetch", "--connect", "bogus:1"}).exit_code, 2);
+  EXPECT_EQ(RunProcess({Tool("verifier"), "fetch", "--connect", "bogus:1", "--any-image"}).exit_code,
+            2);
   // fetch makes its own nonce.
   EXPECT_EQ(
       RunProcess({Tool("verifier"), "fetch", "--connect", "unix:/x", "--nonce", "00"}).exit_code,

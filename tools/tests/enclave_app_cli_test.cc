@@ -48,8 +48,9 @@ class EmulatorProcess {
  public:
   explicit EmulatorProcess(const TempDir& dir, std::vector<std::string> extra = {})
       : socket_(dir.File("nsm.sock")), root_(dir.File("root.pem")) {
-    std::vector<std::string> argv = {Tool("nsm-emulator"), "--listen", socket_, "--root-out",
-                                     root_};
+    // The unix:PATH form the other tools take (a bare path works too: BadOptionsExitTwo).
+    std::vector<std::string> argv = {Tool("nsm-emulator"), "--listen", "unix:" + socket_,
+                                     "--root-out", root_};
     argv.insert(argv.end(), extra.begin(), extra.end());
     pid_ = StartProcess(argv, "/dev/null");
     // Readiness, not timing: wait (generously) until the socket exists.
@@ -218,7 +219,7 @@ TEST(EnclaveAppCliTest, EmulatedDocumentPipesIntoTheVerifier) {
   ASSERT_EQ(Sh(emulate + " --emulate-root-out " + Quote(root) + " describe").exit_code, 0);
   const std::string verify = Quote(Tool("verifier")) + " verify - --root " + Quote(root);
 
-  auto ok = Sh(emulate + " attest --nonce 0badc0de | " + verify + " --nonce 0badc0de");
+  auto ok = Sh(emulate + " attest --nonce 0badc0de | " + verify + " --nonce 0badc0de --any-image");
   EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
   EXPECT_NE(ok.out.find("VERIFIED"), std::string::npos) << ok.out;
 
@@ -227,9 +228,49 @@ TEST(EnclaveAppCliTest, EmulatedDocumentPipesIntoTheVerifier) {
   EXPECT_EQ(pcrs.exit_code, 0) << pcrs.out << pcrs.err;
 
   // Policy mismatches and the missing root are rejections (exit 1).
-  EXPECT_EQ(Sh(emulate + " attest --nonce 01 | " + verify + " --nonce 02").exit_code, 1);
+  EXPECT_EQ(Sh(emulate + " attest --nonce 01 | " + verify + " --nonce 02 --any-image").exit_code,
+            1);
   EXPECT_EQ(Sh(emulate + " attest | " + verify + " --pcr 0=" + std::string(96, 'd')).exit_code, 1);
-  EXPECT_EQ(Sh(emulate + " attest | " + Quote(Tool("verifier")) + " verify -").exit_code, 1);
+  EXPECT_EQ(Sh(emulate + " attest | " + Quote(Tool("verifier")) + " verify - --any-image").exit_code,
+            1);
+  // A field the verifier demands be absent, and one it demands be present.
+  EXPECT_EQ(Sh(emulate + " attest | " + verify + " --any-image --nonce none --user-data none")
+                .exit_code,
+            0);
+  EXPECT_EQ(Sh(emulate + " attest --nonce 01 | " + verify + " --any-image --nonce none").exit_code,
+            1);
+}
+
+// The README's emulator pipeline, taken from README.md itself and run as written (build/ and
+// /tmp/root.pem pointed at this build and a fresh directory). The root file does not exist
+// when both sides start: the verifier must read the document first.
+TEST(EnclaveAppCliTest, ReadmePipelineWorksEveryTime) {
+  std::ifstream in(std::filesystem::path(NITRO_ATTEST_SOURCE_DIR) / "README.md");
+  std::string line, pipeline;
+  while (std::getline(in, line)) {
+    if (line.find("--emulate-root-out /tmp/root.pem attest") != std::string::npos ||
+        (!pipeline.empty() && pipeline.back() == '\\')) {
+      if (!pipeline.empty()) {
+        pipeline.pop_back();
+      }
+      pipeline += line;
+    }
+  }
+  ASSERT_NE(pipeline.find("| build/verifier verify -"), std::string::npos) << pipeline;
+  const auto replace_all = [](std::string s, const std::string& from, const std::string& to) {
+    for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
+      s.replace(at, from.size(), to);
+    }
+    return s;
+  };
+  for (int run = 0; run < 5; ++run) {
+    TempDir dir;
+    std::string script = replace_all(pipeline, "/tmp/root.pem", dir.File("root.pem"));
+    script = replace_all(script, "build/", ::nitro_attest::testing::BinaryDir().string() + "/");
+    const ProcessResult r = Sh(script);
+    EXPECT_EQ(r.exit_code, 0) << script << "\n" << r.out << r.err;
+    EXPECT_NE(r.out.find("VERIFIED"), std::string::npos);
+  }
 }
 
 TEST(NsmEmulatorCliTest, PcrStateLastsAcrossCommands) {
@@ -281,7 +322,8 @@ TEST(NsmEmulatorCliTest, ServeThroughARunningEmulator) {
   }
   for (int session = 0; session < 2; ++session) {
     const ProcessResult r = RunProcess({Tool("verifier"), "fetch", "--connect", "unix:" + socket,
-                                        "--root", emu.root(), "--timeout", "10000"});
+                                        "--root", emu.root(), "--timeout", "10000",
+                                        "--any-image"});
     EXPECT_EQ(r.exit_code, 0) << "session " << session << ": " << r.err;
   }
   server.join();
@@ -311,6 +353,32 @@ TEST(NsmEmulatorCliTest, BadOptionsExitTwo) {
   EXPECT_EQ(RunProcess({Tool("nsm-emulator")}).exit_code, 2);  // --listen is required
   EXPECT_EQ(RunProcess({Tool("nsm-emulator"), "--listen", "/tmp/x.sock", "--pcr0", "00"}).exit_code,
             2);
+  for (const char* listen : {"tcp:127.0.0.1:5000", "vsock:any:5000", "unix:"}) {
+    EXPECT_EQ(RunProcess({Tool("nsm-emulator"), "--listen", listen}).exit_code, 2) << listen;
+  }
+}
+
+TEST(NsmEmulatorCliTest, ListensOnABarePathToo) {
+  TempDir dir;
+  const std::string socket = dir.File("bare.sock");
+  const int pid = ::nitro_attest::testing::StartProcess(
+      {Tool("nsm-emulator"), "--listen", socket}, "/dev/null");
+  ASSERT_GT(pid, 0);
+  for (int i = 0; i < 2000 && !std::filesystem::exists(socket); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(std::filesystem::exists(socket));
+  EXPECT_EQ(App({"--emulator", "unix:" + socket, "random", "8"}).exit_code, 0);
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+TEST(EnclaveAppCliTest, UnknownCommandIsNamed) {
+  const ProcessResult r = App({"atest"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("\"atest\""), std::string::npos) << r.err;
 }
 
 }  // namespace

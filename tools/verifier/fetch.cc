@@ -37,7 +37,11 @@ struct FetchArgs {
 
 Error Usage(const std::string& detail) { return MakeError(ErrorCode::kInvalidArgument, detail); }
 
-int Fail(const Error& e) {
+// Fail reports an error that ends the command before a session: usage, I/O, the address.
+int Fail(const Error& e, bool json) {
+  if (json) {
+    PrintJson(UsageErrorJson(e));
+  }
   PrintError("verifier fetch", e);
   return ExitCodeFor(e);
 }
@@ -91,22 +95,30 @@ const char* SecretStateText(SecretState state) {
 }
 
 int RunFetch(const FetchArgs& args) {
-  if (!args.policy.nonce.empty()) {
-    return Fail(Usage("--nonce: fetch sends its own fresh random nonce and checks it"));
-  }
-  if (!args.policy.public_key.empty()) {
-    return Fail(Usage("--public-key: the document carries the enclave's session key"));
-  }
+  const auto fail = [&](const Error& e) { return Fail(e, args.json); };
   if (args.timeout_ms <= 0 || args.timeout_ms > 600000) {
-    return Fail(Usage("--timeout must be 1..600000 ms"));
+    return fail(Usage("--timeout must be 1..600000 ms"));
   }
   Result<Address> address = ParseAddress(args.connect);
   if (!address) {
-    return Fail(address.error());
+    return fail(address.error());
   }
   Result<VerifyOptions> policy = BuildVerifyOptions(args.policy);
+  if (policy) {
+    if (Status roots = LoadRoots(args.policy, &*policy); !roots) {
+      policy = roots.error();
+    }
+  }
   if (!policy) {
-    return Fail(policy.error());
+    return fail(policy.error());
+  }
+  PinVerificationTime(&*policy);
+  // A --policy file may carry these; fetch decides them itself.
+  if (policy->nonce.checked()) {
+    return fail(Usage("nonce: fetch sends its own fresh random nonce and checks it"));
+  }
+  if (policy->public_key.checked()) {
+    return fail(Usage("public_key: the document carries the enclave's session key"));
   }
   ChallengeOptions options;
   options.policy = std::move(*policy);
@@ -116,29 +128,29 @@ int RunFetch(const FetchArgs& args) {
   if (!args.send_secret.empty()) {
     Result<SecretBytes> secret = ReadSecretFile(args.send_secret, kMaxSecretSize);
     if (!secret) {
-      return Fail(secret.error());
+      return fail(secret.error());
     }
     if (secret->empty()) {
-      return Fail(Usage("--send-secret: the file is empty"));
+      return fail(Usage("--send-secret: the file is empty"));
     }
     options.secret = std::move(*secret);
   }
   if (!args.parent_key.empty()) {
     if (!options.secret) {
-      return Fail(Usage("--parent-key signs a secret: give --send-secret too"));
+      return fail(Usage("--parent-key signs a secret: give --send-secret too"));
     }
     Result<SecretBytes> pem = ReadSecretFile(args.parent_key, 64 * 1024);
     if (!pem) {
-      return Fail(pem.error());
+      return fail(pem.error());
     }
     Result<ParentSigningKey> key = ParentSigningKey::FromPem(*pem);
     if (!key) {
-      return Fail(MakeError(key.error().code, "--parent-key: " + key.error().detail));
+      return fail(MakeError(key.error().code, "--parent-key: " + key.error().detail));
     }
     options.parent_key = std::move(*key);
   }
   if (args.fingerprint && !options.secret) {
-    return Fail(Usage("--fingerprint is the secret's: give --send-secret too"));
+    return fail(Usage("--fingerprint is the secret's: give --send-secret too"));
   }
   VerifyTrace trace;
   Bytes document;
@@ -167,7 +179,7 @@ int RunFetch(const FetchArgs& args) {
   if (args.json) {
     Result<VerifiedDocument> verdict = verified ? Result<VerifiedDocument>(result->verified)
                                                 : Result<VerifiedDocument>(result.error());
-    nlohmann::json j = VerdictJson(document, verdict, trace);
+    nlohmann::json j = VerdictJson(document, verdict, trace, &options.policy);
     nlohmann::json session;
     session["connect"] = to_string(*address);
     session["document_received"] = !document.empty();
@@ -180,7 +192,7 @@ int RunFetch(const FetchArgs& args) {
       }
     }
     j["session"] = session;
-    std::cout << j.dump(2) << "\n";
+    PrintJson(j);
   } else if (verified) {
     std::cout << "VERIFIED: " << to_string(*address) << " answered a fresh challenge (nonce "
               << HexEncode(result->nonce) << ") with a document that passed every check (";
@@ -188,7 +200,7 @@ int RunFetch(const FetchArgs& args) {
       std::cout << (i ? ", " : "") << trace.passed[i];
     }
     std::cout << ")\n";
-    PrintDocumentText(std::cout, result->verified.document());
+    PrintVerdictText(std::cout, result->verified);
     if (options.secret) {
       std::cout << "SECRET DELIVERED: " << options.secret->size()
                 << " bytes sealed to the attested session key"
@@ -221,7 +233,7 @@ void AddFetchCommand(CLI::App& app, int* result) {
       "secret acknowledged), 1 rejected, 2 usage, I/O or transport error.");
   cmd->add_option("--connect", args->connect, "vsock:CID:PORT, unix:PATH or tcp:HOST:PORT")
       ->required();
-  AddPolicyOptions(cmd, &args->policy);
+  AddPolicyOptions(cmd, &args->policy, PolicyScope::kFetch);
   cmd->add_option("--send-secret", args->send_secret,
                   "File whose bytes (1..16384, '-' for stdin) are sealed to the attested key "
                   "after verification");
@@ -237,7 +249,8 @@ void AddFetchCommand(CLI::App& app, int* result) {
   cmd->add_option("--timeout", args->timeout_ms,
                   "Bound in ms on connecting, on each wait and on the whole session")
       ->capture_default_str();
-  cmd->add_flag("--json", args->json, "Print one JSON object with the verdict and the session");
+  cmd->add_flag("--json", args->json,
+                "Print one JSON object with the verdict and the session (docs/json.md)");
   cmd->callback([args, result] { *result = RunFetch(*args); });
 }
 

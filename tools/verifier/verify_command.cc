@@ -23,35 +23,45 @@ struct InspectArgs {
   bool json = false;
 };
 
+// StopEarly reports an error that ends a command before any verification: usage, I/O.
+int StopEarly(const Error& e, bool json) {
+  if (json) {
+    PrintJson(UsageErrorJson(e));
+  }
+  PrintError("verifier", e);
+  return ExitCodeFor(e);
+}
+
 int RunVerify(const VerifyArgs& args) {
   auto options = BuildVerifyOptions(args.policy);
   if (!options) {
-    PrintError("verifier", options.error());
-    return ExitCodeFor(options.error());
+    return StopEarly(options.error(), args.json);
   }
-  auto input = ReadInput(args.input);
-  if (!input) {
-    PrintError("verifier", input.error());
-    return kExitUsage;
+  // The document is read before the --root files: in `enclave_app --emulate-root-out R attest |
+  // verifier verify - --root R`, the root is complete once the document has arrived.
+  auto bytes = ReadDocument(args.input);
+  if (!bytes && bytes.error().code != ErrorCode::kMalformedInput) {
+    return StopEarly(bytes.error(), args.json);
+  }
+  if (Status roots = LoadRoots(args.policy, &*options); !roots) {
+    return StopEarly(roots.error(), args.json);
   }
   VerifyTrace trace;
-  auto bytes = DecodeDocumentInput(*input);
+  PinVerificationTime(&*options);
   Result<VerifiedDocument> verdict =
       bytes ? Verify(*bytes, *options, &trace) : Result<VerifiedDocument>(bytes.error());
   if (args.json) {
-    std::cout << VerdictJson(bytes ? std::span<const uint8_t>(*bytes) : std::span<const uint8_t>(),
-                             verdict, trace)
-                     .dump(2)
-              << "\n";
+    PrintJson(VerdictJson(bytes ? std::span<const uint8_t>(*bytes) : std::span<const uint8_t>(),
+                          verdict, trace, &*options));
   } else if (verdict) {
     std::cout << "VERIFIED: signature, certificate chain to "
-              << (args.policy.root.empty() ? "the AWS Nitro root G1" : "the given root (--root)")
+              << (args.policy.roots.empty() ? "the AWS Nitro root G1" : "a given root (--root)")
               << " and policy all hold (checks: ";
     for (size_t i = 0; i < trace.passed.size(); ++i) {
       std::cout << (i ? ", " : "") << trace.passed[i];
     }
     std::cout << ")\n";
-    PrintDocumentText(std::cout, verdict->document());
+    PrintVerdictText(std::cout, *verdict);
   }
   if (!verdict) {
     // The reason always goes to stderr, also with --json, so scripts can log it.
@@ -62,32 +72,27 @@ int RunVerify(const VerifyArgs& args) {
 }
 
 int RunInspect(const InspectArgs& args) {
-  auto input = ReadInput(args.input);
-  if (!input) {
-    PrintError("verifier", input.error());
-    return kExitUsage;
+  auto bytes = ReadDocument(args.input);
+  if (!bytes && bytes.error().code != ErrorCode::kMalformedInput) {
+    return StopEarly(bytes.error(), args.json);
   }
-  auto bytes = DecodeDocumentInput(*input);
   auto doc = bytes ? ParseUnverified(*bytes) : Result<AttestationDocument>(bytes.error());
+  if (args.json) {
+    nlohmann::json j;
+    j["schema_version"] = kJsonSchemaVersion;
+    j["verified"] = false;
+    j["verified_at"] = nullptr;
+    j["decoded"] = doc.has_value();
+    j["warning"] = "NOT VERIFIED: decoded only; no signature, chain or policy was checked";
+    j["document"] = doc ? DocumentJson(*doc) : nlohmann::json(nullptr);
+    j["error"] = doc ? nlohmann::json(nullptr) : ErrorJson(doc.error());
+    PrintJson(j);
+  }
   if (!doc) {
-    if (args.json) {
-      nlohmann::json j;
-      j["verified"] = false;
-      j["decoded"] = false;
-      j["error"] = ErrorJson(doc.error());
-      std::cout << j.dump(2) << "\n";
-    }
     PrintError("cannot decode", doc.error());
     return kExitRejected;
   }
-  if (args.json) {
-    nlohmann::json j;
-    j["verified"] = false;
-    j["decoded"] = true;
-    j["warning"] = "NOT VERIFIED: decoded only; no signature, chain or policy was checked";
-    j["document"] = DocumentJson(*doc);
-    std::cout << j.dump(2) << "\n";
-  } else {
+  if (!args.json) {
     std::cout << "NOT VERIFIED: decoded only; no signature, chain or policy was checked.\n";
     PrintDocumentText(std::cout, *doc);
   }
@@ -101,11 +106,12 @@ void AddVerifyCommand(CLI::App& app, int* result) {
   CLI::App* cmd = app.add_subcommand(
       "verify",
       "Verify an attestation document: COSE ES384 signature, every field, the certificate "
-      "chain to the pinned AWS Nitro root, then the given policy. Exit 0 verified, 1 rejected, "
-      "2 usage or I/O error.");
-  cmd->add_option("file", args->input, "Document file, raw CBOR or base64 ('-' = stdin, default)");
-  AddPolicyOptions(cmd, &args->policy);
-  cmd->add_flag("--json", args->json, "Print one JSON object with the verdict and the fields");
+      "chain to the pinned AWS Nitro root, then the given policy (a PCR policy or --any-image "
+      "is required). Exit 0 verified, 1 rejected (also: not a document), 2 usage or I/O error.");
+  cmd->add_option("file", args->input,
+                  "Document file: raw CBOR, hex or base64 ('-' = stdin, the default)");
+  AddPolicyOptions(cmd, &args->policy, PolicyScope::kVerify);
+  cmd->add_flag("--json", args->json, "Print one JSON object with the verdict (docs/json.md)");
   cmd->callback([args, result] { *result = RunVerify(*args); });
 }
 
@@ -114,8 +120,9 @@ void AddInspectCommand(CLI::App& app, int* result) {
   CLI::App* cmd = app.add_subcommand(
       "inspect", "Decode a document WITHOUT verifying it and print its fields (exit 1 if it "
                  "cannot be decoded)");
-  cmd->add_option("file", args->input, "Document file, raw CBOR or base64 ('-' = stdin, default)");
-  cmd->add_flag("--json", args->json, "Print JSON");
+  cmd->add_option("file", args->input,
+                  "Document file: raw CBOR, hex or base64 ('-' = stdin, the default)");
+  cmd->add_flag("--json", args->json, "Print JSON (docs/json.md)");
   cmd->callback([args, result] { *result = RunInspect(*args); });
 }
 

@@ -127,6 +127,10 @@ void PrintJson(const json& j) {
   std::cout << j.dump(2, ' ', /*ensure_ascii=*/true, json::error_handler_t::replace) << "\n";
 }
 
+std::string JsonLine(const json& j) {
+  return j.dump(-1, ' ', /*ensure_ascii=*/true, json::error_handler_t::replace) + "\n";
+}
+
 void PrintVerdictText(std::ostream& out, const VerifiedDocument& v) {
   if (v.any_image()) {
     out << "image:       ANY (--any-image: no PCR was checked)\n";

@@ -193,6 +193,12 @@ TEST_F(PolicyFileTest, DuplicateKeysAndUnknownShapesAreErrors) {
   EXPECT_THAT(ParseJsonStrict(R"({"a": {"b": 1}, "c": {"b": 2}})", "test"), IsOk());
   EXPECT_THAT(ParseJsonStrict(R"([{"b": 1}, {"b": 2}])", "test"), IsOk());
   EXPECT_THAT(ParseJsonStrict("{\"a\": \"\xff\"}", "test"), HasCode(ErrorCode::kInvalidArgument));
+  // Deep nesting is refused before parsing (a megabyte of '[' would otherwise be parsed).
+  EXPECT_THAT(ParseJsonStrict(std::string(16, '[') + std::string(16, ']'), "test"), IsOk());
+  EXPECT_THAT(ParseJsonStrict(std::string(17, '[') + std::string(17, ']'), "test"),
+              HasCode(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(ParseMeasurementsJson(std::string(1 << 20, '[')),
+              HasCode(ErrorCode::kInvalidArgument));
 }
 
 TEST_F(PolicyFileTest, PolicyFileExpressesEverything) {

@@ -313,6 +313,12 @@ void AddPolicyOptions(CLI::App* app, PolicyFlags* f, PolicyScope scope) {
 }
 
 Result<nlohmann::json> ParseJsonStrict(std::string_view text, std::string_view what) {
+  // Policies and measurements nest three levels; refuse a deep document before any parser sees it.
+  constexpr size_t kMaxDepth = 16;
+  if (MaxJsonDepth(text) > kMaxDepth) {
+    return Invalid(std::string(what) + ": nested deeper than " + std::to_string(kMaxDepth) +
+                   " levels");
+  }
   // One set of keys per open object; nlohmann would silently keep the last duplicate.
   std::vector<std::set<std::string>> open;
   std::string duplicate;

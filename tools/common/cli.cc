@@ -1,6 +1,9 @@
 // Copyright 2026 The nitro-attest Authors. SPDX-License-Identifier: Apache-2.0
 #include "tools/common/cli.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -25,14 +28,43 @@ int ExitCodeFor(const Error& error) {
   }
 }
 
-Status WriteFileAtomically(const std::string& path, std::string_view text) {
+Status WriteFileAtomically(const std::string& path, std::span<const uint8_t> bytes,
+                           unsigned mode) {
   const std::string tmp = path + ".tmp";
-  NA_TRY(WriteOutput(tmp, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size())));
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return MakeError(ErrorCode::kIoError, "cannot write " + path);
+  const auto fail = [&](const std::string& what) {
+    const std::string reason = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return MakeError(ErrorCode::kIoError, "cannot write " + what + ": " + reason);
+  };
+  ::unlink(tmp.c_str());  // O_EXCL below: never reuse a file someone else made
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0) {
+    return MakeError(ErrorCode::kIoError, "cannot write " + tmp + ": " + std::strerror(errno));
+  }
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      ::close(fd);
+      return fail(tmp);
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0) {
+    return fail(tmp);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    return fail(path);
   }
   return {};
+}
+
+Status WriteFileAtomically(const std::string& path, std::string_view text) {
+  return WriteFileAtomically(
+      path, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
 }
 
 Result<Bytes> ReadInput(const std::string& path, size_t max) {

@@ -38,7 +38,10 @@ Result<Bytes> ReadDocument(const std::string& path);
 Status WriteOutput(const std::string& path, std::span<const uint8_t> bytes);
 
 // WriteFileAtomically writes to PATH.tmp and renames it to PATH, so a reader never sees half a
-// file (kIoError on failure).
+// file (kIoError on failure). PATH.tmp is made afresh with `mode` (before the umask), so a
+// leftover temporary file's wider permissions never carry over to a secret.
+Status WriteFileAtomically(const std::string& path, std::span<const uint8_t> bytes,
+                           unsigned mode = 0666);
 Status WriteFileAtomically(const std::string& path, std::string_view text);
 
 // EscapeText makes text from a document, a peer or a file safe for a terminal or a log line:

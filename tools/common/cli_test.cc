@@ -1,6 +1,10 @@
 // Copyright 2026 The nitro-attest Authors. SPDX-License-Identifier: Apache-2.0
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include "testing/matchers.h"
 #include "testing/process.h"
 #include "tools/common/cli.h"
@@ -138,6 +142,26 @@ TEST(PolicyTest, TimeOptions) {
   ASSERT_THAT(now, IsOk());
   PinVerificationTime(&*now);
   EXPECT_TRUE(now->now.has_value());
+}
+
+TEST(WriteFileAtomicallyTest, ASecretFileIsOwnerOnlyEvenOverALeftoverTemporaryFile) {
+  const ::nitro_attest::testing::TempDir dir;
+  const std::string path = dir.File("creds.json");
+  // A leftover PATH.tmp that anyone may read must not lend its permissions to the secret.
+  std::ofstream(path + ".tmp") << "old";
+  std::filesystem::permissions(path + ".tmp", std::filesystem::perms::all);
+  const std::string secret = "secret";
+  ASSERT_THAT(WriteFileAtomically(path, std::span(reinterpret_cast<const uint8_t*>(secret.data()),
+                                                  secret.size()),
+                                  0600),
+              IsOk());
+  EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+  std::ifstream in(path);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "secret");
+  // A directory that does not exist: an I/O error, nothing left behind.
+  EXPECT_THAT(WriteFileAtomically(dir.File("none/x"), "x"), HasCode(ErrorCode::kIoError));
 }
 
 class PolicyFileTest : public ::testing::Test {

@@ -44,11 +44,6 @@ Status WriteFileAtomically(const std::string& path, std::span<const uint8_t> byt
                            unsigned mode = 0666);
 Status WriteFileAtomically(const std::string& path, std::string_view text);
 
-// EscapeText makes text from a document, a peer or a file safe for a terminal or a log line:
-// control characters (C0, DEL, C1), bidirectional controls and bytes that are not UTF-8 become
-// \xNN, one per byte.
-std::string EscapeText(std::string_view text);
-
 // HintFor returns advice for an error a user can act on (an expired or not-yet-valid
 // certificate: the verification time), or an empty string.
 std::string HintFor(const Error& error);

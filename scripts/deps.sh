@@ -5,7 +5,7 @@ set -euo pipefail
 want=(build-essential cmake pkg-config libssl-dev libcli11-dev nlohmann-json3-dev
       libgtest-dev libgmock-dev openssl nettle-dev libgmp-dev python3 python3-pytest
       zlib1g-dev libdeflate-dev)
-for what in "${@:-build test}"; do
+for what in "$@"; do  # build and test are always installed
   case "$what" in
     bench) want+=(libbenchmark-dev time python3 hyperfine) ;;
     fuzz) want+=(clang-14 libclang-rt-14-dev) ;;

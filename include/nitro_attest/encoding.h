@@ -36,6 +36,11 @@ Result<std::vector<uint8_t>> Base64Decode(std::string_view text);
 Result<std::vector<uint8_t>> DecodeDocumentInput(std::span<const uint8_t> input,
                                                  size_t max_size = 64 * 1024);
 
+// EscapeText makes text from a document, a peer or a file safe for a terminal or a log line:
+// control characters (C0, DEL, C1), bidirectional controls and bytes that are not well-formed
+// UTF-8 become \xNN, one per byte; other UTF-8 is kept as it is.
+std::string EscapeText(std::string_view text);
+
 // ConstantTimeEqual compares two byte strings in time that depends only on their lengths.
 bool ConstantTimeEqual(std::span<const uint8_t> a, std::span<const uint8_t> b);
 

@@ -108,6 +108,19 @@ using nitro_attest::capi::Invalid;
 using nitro_attest::capi::Ok;
 using nitro_attest::capi::OutBytes;
 
+// The C constants are ErrorCode's numbers; these fail the build if either side moves alone.
+static_assert(NITRO_ATTEST_E_MALFORMED_INPUT == static_cast<int>(ErrorCode::kMalformedInput));
+static_assert(NITRO_ATTEST_E_DEBUG_MODE == static_cast<int>(ErrorCode::kDebugMode));
+static_assert(NITRO_ATTEST_E_INTERNAL == static_cast<int>(ErrorCode::kInternal));
+static_assert(NITRO_ATTEST_E_MALFORMED_IMAGE == static_cast<int>(ErrorCode::kMalformedImage));
+static_assert(NITRO_ATTEST_E_KMS_ERROR == static_cast<int>(ErrorCode::kKmsError));
+static_assert(NITRO_ATTEST_E_MALFORMED_CIPHERTEXT ==
+              static_cast<int>(ErrorCode::kMalformedCiphertext));
+static_assert(NITRO_ATTEST_E_RECIPIENT_MISMATCH ==
+              static_cast<int>(ErrorCode::kRecipientMismatch));
+static_assert(NITRO_ATTEST_E_PARENT_NOT_AUTHENTICATED ==
+              static_cast<int>(ErrorCode::kParentNotAuthenticated));
+
 // ---- Errors, memory, version ----
 
 int nitro_attest_error_code(const nitro_attest_error* error) {

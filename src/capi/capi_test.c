@@ -63,6 +63,11 @@ static void test_version_and_names(void) {
   CHECK(strcmp(nitro_attest_code_name(NITRO_ATTEST_OK), "ok") == 0);
   CHECK(strcmp(nitro_attest_code_name(NITRO_ATTEST_E_BAD_SIGNATURE), "bad_signature") == 0);
   CHECK(strcmp(nitro_attest_code_name(NITRO_ATTEST_E_INTERNAL), "internal") == 0);
+  CHECK(strcmp(nitro_attest_code_name(NITRO_ATTEST_E_MALFORMED_IMAGE), "malformed_image") == 0);
+  CHECK(strcmp(nitro_attest_code_name(NITRO_ATTEST_E_RECIPIENT_MISMATCH), "recipient_mismatch") ==
+        0);
+  CHECK(strcmp(nitro_attest_code_name(NITRO_ATTEST_E_PARENT_NOT_AUTHENTICATED),
+               "parent_not_authenticated") == 0);
   CHECK(strcmp(nitro_attest_code_name(-3), "unknown") == 0);
   CHECK(strcmp(nitro_attest_code_name(4096), "unknown") == 0);
   CHECK(strcmp(nitro_attest_nsm_code_name(2), "InvalidIndex") == 0);

@@ -4,6 +4,9 @@
 #include <openssl/crypto.h>
 
 #include <array>
+#include <cstdio>
+
+#include "src/common/utf8.h"
 
 namespace nitro_attest {
 namespace {
@@ -211,6 +214,42 @@ bool ConstantTimeEqual(std::span<const uint8_t> a, std::span<const uint8_t> b) {
     return true;
   }
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+namespace {
+
+// IsUnsafe: control characters, and the bidirectional controls that can reorder what a
+// terminal shows (Trojan Source, CVE-2021-42574).
+bool IsUnsafe(uint32_t cp) {
+  return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) ||
+         (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 ||
+         cp == 0x2029 || cp == 0x200e || cp == 0x200f || cp == 0x061c;
+}
+
+}  // namespace
+
+std::string EscapeText(std::string_view text) {
+  const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(text.data()),
+                                       text.size());
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < bytes.size();) {
+    uint32_t cp = 0;
+    size_t n = Utf8Next(bytes, i, &cp);
+    const bool escape = n == 0 || IsUnsafe(cp);
+    n = n == 0 ? 1 : n;
+    if (escape) {
+      for (size_t k = i; k < i + n; ++k) {
+        char buf[8];
+        std::snprintf(buf, sizeof(buf), "\\x%02x", bytes[k]);
+        out += buf;
+      }
+    } else {
+      out.append(text.substr(i, n));
+    }
+    i += n;
+  }
+  return out;
 }
 
 }  // namespace nitro_attest

@@ -91,5 +91,18 @@ TEST(ConstantTimeEqualTest, Compares) {
   EXPECT_TRUE(ConstantTimeEqual(B(""), B("")));
 }
 
+TEST(EscapeTextTest, NoControlCharacterSurvives) {
+  EXPECT_EQ(EscapeText("i-0123-enc4567"), "i-0123-enc4567");
+  EXPECT_EQ(EscapeText("caf\xc3\xa9"), "caf\xc3\xa9");  // UTF-8 stays readable
+  EXPECT_EQ(EscapeText("a\x1b[31mb"), "a\\x1b[31mb");
+  EXPECT_EQ(EscapeText("line\nbreak\r\t"), "line\\x0abreak\\x0d\\x09");
+  EXPECT_EQ(EscapeText("\x7f"), "\\x7f");
+  EXPECT_EQ(EscapeText("\xc2\x9b"), "\\xc2\\x9b");          // C1 CSI
+  EXPECT_EQ(EscapeText("\xe2\x80\xae"), "\\xe2\\x80\\xae");  // RIGHT-TO-LEFT OVERRIDE
+  EXPECT_EQ(EscapeText("\xff\xc0\xaf"), "\\xff\\xc0\\xaf");  // not UTF-8
+  EXPECT_EQ(EscapeText("\xed\xa0\x80"), "\\xed\\xa0\\x80");  // a surrogate
+  EXPECT_EQ(EscapeText(std::string("a\0b", 3)), "a\\x00b");
+}
+
 }  // namespace
 }  // namespace nitro_attest

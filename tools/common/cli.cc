@@ -1,6 +1,9 @@
 // Copyright 2026 The nitro-attest Authors. SPDX-License-Identifier: Apache-2.0
 #include "tools/common/cli.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -25,14 +28,43 @@ int ExitCodeFor(const Error& error) {
   }
 }
 
-Status WriteFileAtomically(const std::string& path, std::string_view text) {
+Status WriteFileAtomically(const std::string& path, std::span<const uint8_t> bytes,
+                           unsigned mode) {
   const std::string tmp = path + ".tmp";
-  NA_TRY(WriteOutput(tmp, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size())));
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return MakeError(ErrorCode::kIoError, "cannot write " + path);
+  const auto fail = [&](const std::string& what) {
+    const std::string reason = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return MakeError(ErrorCode::kIoError, "cannot write " + what + ": " + reason);
+  };
+  ::unlink(tmp.c_str());  // O_EXCL below: never reuse a file someone else made
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0) {
+    return MakeError(ErrorCode::kIoError, "cannot write " + tmp + ": " + std::strerror(errno));
+  }
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      ::close(fd);
+      return fail(tmp);
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0) {
+    return fail(tmp);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    return fail(path);
   }
   return {};
+}
+
+Status WriteFileAtomically(const std::string& path, std::string_view text) {
+  return WriteFileAtomically(
+      path, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
 }
 
 Result<Bytes> ReadInput(const std::string& path, size_t max) {
@@ -98,75 +130,6 @@ Status WriteOutput(const std::string& path, std::span<const uint8_t> bytes) {
     return MakeError(ErrorCode::kIoError, "cannot write " + path);
   }
   return {};
-}
-
-namespace {
-
-// Utf8Length returns the length of the well-formed UTF-8 sequence at s[i] (RFC 3629: no
-// overlong forms, no surrogates, at most U+10FFFF), or 0.
-size_t Utf8Length(std::string_view s, size_t i, uint32_t* code_point) {
-  const auto b = [&](size_t k) { return static_cast<uint8_t>(s[i + k]); };
-  const uint8_t lead = b(0);
-  size_t n = 0;
-  uint32_t cp = 0, min = 0;
-  if (lead < 0x80) {
-    *code_point = lead;
-    return 1;
-  } else if (lead >= 0xc2 && lead <= 0xdf) {
-    n = 2, cp = lead & 0x1fu, min = 0x80;
-  } else if (lead >= 0xe0 && lead <= 0xef) {
-    n = 3, cp = lead & 0x0fu, min = 0x800;
-  } else if (lead >= 0xf0 && lead <= 0xf4) {
-    n = 4, cp = lead & 0x07u, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) {
-    return 0;
-  }
-  for (size_t k = 1; k < n; ++k) {
-    if ((b(k) & 0xc0) != 0x80) {
-      return 0;
-    }
-    cp = (cp << 6) | (b(k) & 0x3fu);
-  }
-  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-    return 0;
-  }
-  *code_point = cp;
-  return n;
-}
-
-// IsUnsafe: control characters, and the bidirectional controls that can reorder what a
-// terminal shows (Trojan Source, CVE-2021-42574).
-bool IsUnsafe(uint32_t cp) {
-  return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) ||
-         (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 ||
-         cp == 0x2029 || cp == 0x200e || cp == 0x200f || cp == 0x061c;
-}
-
-}  // namespace
-
-std::string EscapeText(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size();) {
-    uint32_t cp = 0;
-    size_t n = Utf8Length(text, i, &cp);
-    const bool escape = n == 0 || IsUnsafe(cp);
-    n = n == 0 ? 1 : n;
-    if (escape) {
-      for (size_t k = i; k < i + n; ++k) {
-        char buf[8];
-        std::snprintf(buf, sizeof(buf), "\\x%02x", static_cast<uint8_t>(text[k]));
-        out += buf;
-      }
-    } else {
-      out.append(text.substr(i, n));
-    }
-    i += n;
-  }
-  return out;
 }
 
 std::string HintFor(const Error& error) {

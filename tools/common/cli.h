@@ -38,13 +38,11 @@ Result<Bytes> ReadDocument(const std::string& path);
 Status WriteOutput(const std::string& path, std::span<const uint8_t> bytes);
 
 // WriteFileAtomically writes to PATH.tmp and renames it to PATH, so a reader never sees half a
-// file (kIoError on failure).
+// file (kIoError on failure). PATH.tmp is made afresh with `mode` (before the umask), so a
+// leftover temporary file's wider permissions never carry over to a secret.
+Status WriteFileAtomically(const std::string& path, std::span<const uint8_t> bytes,
+                           unsigned mode = 0666);
 Status WriteFileAtomically(const std::string& path, std::string_view text);
-
-// EscapeText makes text from a document, a peer or a file safe for a terminal or a log line:
-// control characters (C0, DEL, C1), bidirectional controls and bytes that are not UTF-8 become
-// \xNN, one per byte.
-std::string EscapeText(std::string_view text);
 
 // HintFor returns advice for an error a user can act on (an expired or not-yet-valid
 // certificate: the verification time), or an empty string.

@@ -1,6 +1,10 @@
 // Copyright 2026 The nitro-attest Authors. SPDX-License-Identifier: Apache-2.0
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include "testing/matchers.h"
 #include "testing/process.h"
 #include "tools/common/cli.h"
@@ -140,6 +144,26 @@ TEST(PolicyTest, TimeOptions) {
   EXPECT_TRUE(now->now.has_value());
 }
 
+TEST(WriteFileAtomicallyTest, ASecretFileIsOwnerOnlyEvenOverALeftoverTemporaryFile) {
+  const ::nitro_attest::testing::TempDir dir;
+  const std::string path = dir.File("creds.json");
+  // A leftover PATH.tmp that anyone may read must not lend its permissions to the secret.
+  std::ofstream(path + ".tmp") << "old";
+  std::filesystem::permissions(path + ".tmp", std::filesystem::perms::all);
+  const std::string secret = "secret";
+  ASSERT_THAT(WriteFileAtomically(path, std::span(reinterpret_cast<const uint8_t*>(secret.data()),
+                                                  secret.size()),
+                                  0600),
+              IsOk());
+  EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+  std::ifstream in(path);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "secret");
+  // A directory that does not exist: an I/O error, nothing left behind.
+  EXPECT_THAT(WriteFileAtomically(dir.File("none/x"), "x"), HasCode(ErrorCode::kIoError));
+}
+
 class PolicyFileTest : public ::testing::Test {
  protected:
   std::string Write(const std::string& name, const std::string& text) {
@@ -193,6 +217,12 @@ TEST_F(PolicyFileTest, DuplicateKeysAndUnknownShapesAreErrors) {
   EXPECT_THAT(ParseJsonStrict(R"({"a": {"b": 1}, "c": {"b": 2}})", "test"), IsOk());
   EXPECT_THAT(ParseJsonStrict(R"([{"b": 1}, {"b": 2}])", "test"), IsOk());
   EXPECT_THAT(ParseJsonStrict("{\"a\": \"\xff\"}", "test"), HasCode(ErrorCode::kInvalidArgument));
+  // Deep nesting is refused before parsing (a megabyte of '[' would otherwise be parsed).
+  EXPECT_THAT(ParseJsonStrict(std::string(16, '[') + std::string(16, ']'), "test"), IsOk());
+  EXPECT_THAT(ParseJsonStrict(std::string(17, '[') + std::string(17, ']'), "test"),
+              HasCode(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(ParseMeasurementsJson(std::string(1 << 20, '[')),
+              HasCode(ErrorCode::kInvalidArgument));
 }
 
 TEST_F(PolicyFileTest, PolicyFileExpressesEverything) {
@@ -267,19 +297,6 @@ TEST_F(PolicyFileTest, RootsAreRepeatable) {
   EXPECT_THAT(LoadRoots(f, &*o), HasCode(ErrorCode::kIoError));
   f.roots = {Write("junk.pem", "junk")};
   EXPECT_THAT(LoadRoots(f, &*o), HasCode(ErrorCode::kInvalidArgument));
-}
-
-TEST(EscapeTextTest, NoControlCharacterSurvives) {
-  EXPECT_EQ(EscapeText("i-0123-enc4567"), "i-0123-enc4567");
-  EXPECT_EQ(EscapeText("caf\xc3\xa9"), "caf\xc3\xa9");  // UTF-8 stays readable
-  EXPECT_EQ(EscapeText("a\x1b[31mb"), "a\\x1b[31mb");
-  EXPECT_EQ(EscapeText("line\nbreak\r\t"), "line\\x0abreak\\x0d\\x09");
-  EXPECT_EQ(EscapeText("\x7f"), "\\x7f");
-  EXPECT_EQ(EscapeText("\xc2\x9b"), "\\xc2\\x9b");          // C1 CSI
-  EXPECT_EQ(EscapeText("\xe2\x80\xae"), "\\xe2\\x80\\xae");  // RIGHT-TO-LEFT OVERRIDE
-  EXPECT_EQ(EscapeText("\xff\xc0\xaf"), "\\xff\\xc0\\xaf");  // not UTF-8
-  EXPECT_EQ(EscapeText("\xed\xa0\x80"), "\\xed\\xa0\\x80");  // a surrogate
-  EXPECT_EQ(EscapeText(std::string("a\0b", 3)), "a\\x00b");
 }
 
 }  // namespace

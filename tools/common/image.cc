@@ -3,6 +3,8 @@
 
 #include <fstream>
 
+#include "nitro_attest/encoding.h"
+
 namespace nitro_attest::cli {
 
 bool LooksLikeEif(const std::string& path) {
@@ -33,6 +35,20 @@ Result<std::map<uint32_t, Bytes>> PcrsFromEif(const std::string& path) {
     pcrs[8] = Bytes(m.pcr8->begin(), m.pcr8->end());
   }
   return pcrs;
+}
+
+Result<std::optional<Pcr48>> ParseBootPcr(std::string_view name, const std::string& hex) {
+  if (hex.empty()) {
+    return std::optional<Pcr48>();
+  }
+  NA_ASSIGN_OR_RETURN(const Bytes bytes, HexDecode(hex));
+  if (bytes.size() != 48) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     std::string(name) + " must be 48 bytes (96 hex digits)");
+  }
+  Pcr48 pcr{};
+  std::copy(bytes.begin(), bytes.end(), pcr.begin());
+  return std::optional<Pcr48>(pcr);
 }
 
 Status BootPcrsFromEif(const std::string& path, NsmEmulatorOptions* options) {

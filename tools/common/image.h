@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,10 @@ bool LooksLikeEif(const std::string& path);
 // whose CRC-32 does not match, is kInvalidArgument here: the caller's input is not usable;
 // kIoError when it cannot be read.
 Result<std::map<uint32_t, Bytes>> PcrsFromEif(const std::string& path);
+
+// ParseBootPcr reads an emulator's boot PCR flag (`name` is for the message): empty means not
+// given (nullopt), else exactly 96 hex digits; kInvalidArgument otherwise.
+Result<std::optional<Pcr48>> ParseBootPcr(std::string_view name, const std::string& hex);
 
 // BootPcrsFromEif sets the emulator's boot PCR0/1/2 (and PCR8 when signed) to what the image
 // at `path` measures to (PcrsFromEif), as a Nitro enclave running that image would have them.

@@ -6,6 +6,7 @@
 
 #include "nitro_attest/encoding.h"
 #include "tools/common/cli.h"
+#include "tools/common/image.h"
 
 namespace nitro_attest::cli {
 namespace {
@@ -274,7 +275,8 @@ void AddPolicyOptions(CLI::App* app, PolicyFlags* f, PolicyScope scope) {
                   "must match)");
   app->add_option("--pcrs-from", f->pcrs_from,
                   "An allowed image: nitro-cli JSON (build-enclave, describe-eif, "
-                  "describe-enclaves) with PCR0, PCR1 and PCR2; repeatable, one must match");
+                  "describe-enclaves) with PCR0, PCR1 and PCR2, or the .eif image itself "
+                  "(PCR0-2, and PCR8 when signed); repeatable, one must match");
   app->add_option("--policy", f->policy_file,
                   "Policy file: versioned JSON with allowed PCR sets, roots, max age, debug and "
                   "expected fields (docs/json.md)");
@@ -311,6 +313,12 @@ void AddPolicyOptions(CLI::App* app, PolicyFlags* f, PolicyScope scope) {
 }
 
 Result<nlohmann::json> ParseJsonStrict(std::string_view text, std::string_view what) {
+  // Policies and measurements nest three levels; refuse a deep document before any parser sees it.
+  constexpr size_t kMaxDepth = 16;
+  if (MaxJsonDepth(text) > kMaxDepth) {
+    return Invalid(std::string(what) + ": nested deeper than " + std::to_string(kMaxDepth) +
+                   " levels");
+  }
   // One set of keys per open object; nlohmann would silently keep the last duplicate.
   std::vector<std::set<std::string>> open;
   std::string duplicate;
@@ -377,6 +385,14 @@ Result<std::map<uint32_t, Bytes>> ParseMeasurementsJson(std::string_view text) {
 }
 
 Result<PcrSet> LoadPcrSet(const std::string& argument) {
+  if (argument != "-" && LooksLikeEif(argument)) {
+    // The image itself: the PCRs it boots with, or a usage error for an image nitro-eif refuses.
+    auto pcrs = PcrsFromEif(argument);
+    if (!pcrs) {
+      return MakeError(pcrs.error().code, "--pcrs-from " + pcrs.error().detail);
+    }
+    return PcrSet{argument, std::move(*pcrs)};
+  }
   NA_ASSIGN_OR_RETURN(const Bytes text, ReadInput(argument, 1 << 20));
   auto pcrs = ParseMeasurementsJson(AsText(text));
   if (!pcrs) {

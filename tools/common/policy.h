@@ -51,9 +51,10 @@ void PinVerificationTime(VerifyOptions* options);
 // roots, when any was given. Returns kInvalidArgument or kIoError.
 Status LoadRoots(const PolicyFlags& flags, VerifyOptions* options);
 
-// LoadPcrSet turns one --pcrs-from argument into an allowed PCR set named after it: today a
-// nitro-cli JSON file (ParseMeasurementsJson), which must hold PCR0, PCR1 and PCR2. Returns
-// kInvalidArgument or kIoError.
+// LoadPcrSet turns one --pcrs-from argument into an allowed PCR set named after it: a
+// nitro-cli JSON file (ParseMeasurementsJson), which must hold PCR0, PCR1 and PCR2, or an
+// enclave image (a file starting with ".eif": PCR0, 1, 2 and, when signed, 8, from PcrsFromEif).
+// Returns kInvalidArgument (also for an image nitro-eif refuses) or kIoError.
 Result<PcrSet> LoadPcrSet(const std::string& argument);
 
 // ParseMeasurementsJson reads the JSON nitro-cli prints (build-enclave, describe-eif: an object

@@ -10,23 +10,6 @@
 #include "tools/common/image.h"
 
 namespace nitro_attest::cli {
-namespace {
-
-Result<std::optional<Pcr48>> ParsePcr(std::string_view name, const std::string& hex) {
-  if (hex.empty()) {
-    return std::optional<Pcr48>();
-  }
-  NA_ASSIGN_OR_RETURN(const Bytes bytes, HexDecode(hex));
-  if (bytes.size() != 48) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     std::string(name) + " must be 48 bytes (96 hex digits)");
-  }
-  Pcr48 pcr{};
-  std::copy(bytes.begin(), bytes.end(), pcr.begin());
-  return std::optional<Pcr48>(pcr);
-}
-
-}  // namespace
 
 void AddNsmOptions(CLI::App& app, NsmSelection* s) {
   const std::string group = "NSM selection";
@@ -75,10 +58,10 @@ Result<std::unique_ptr<NsmClient>> OpenNsm(const NsmSelection& s) {
     return std::make_unique<NsmClient>(std::move(transport));
   }
   NsmEmulatorOptions options;
-  NA_ASSIGN_OR_RETURN(options.pcr0, ParsePcr("--emulate-pcr0", s.pcr0));
-  NA_ASSIGN_OR_RETURN(options.pcr1, ParsePcr("--emulate-pcr1", s.pcr1));
-  NA_ASSIGN_OR_RETURN(options.pcr2, ParsePcr("--emulate-pcr2", s.pcr2));
-  NA_ASSIGN_OR_RETURN(options.pcr8, ParsePcr("--emulate-pcr8", s.pcr8));
+  NA_ASSIGN_OR_RETURN(options.pcr0, ParseBootPcr("--emulate-pcr0", s.pcr0));
+  NA_ASSIGN_OR_RETURN(options.pcr1, ParseBootPcr("--emulate-pcr1", s.pcr1));
+  NA_ASSIGN_OR_RETURN(options.pcr2, ParseBootPcr("--emulate-pcr2", s.pcr2));
+  NA_ASSIGN_OR_RETURN(options.pcr8, ParseBootPcr("--emulate-pcr8", s.pcr8));
   if (!s.pcrs_from_eif.empty()) {
     if (!s.pcr0.empty() || !s.pcr1.empty() || !s.pcr2.empty() || !s.pcr8.empty()) {
       return MakeError(ErrorCode::kInvalidArgument,

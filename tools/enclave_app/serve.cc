@@ -5,7 +5,6 @@
 // fresh session key, and opens the secret the parent seals to it. A bounded number of sessions
 // run at once, each cut off at its deadline. SIGINT/SIGTERM stop it cleanly.
 #include <openssl/evp.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -63,27 +62,7 @@ Result<std::optional<ParentPublicKey>> LoadParentKey(const std::string& path) {
 Status WriteCredentials(const std::string& path, std::span<const uint8_t> secret) {
   NA_ASSIGN_OR_RETURN(const AwsCredentials creds, ParseCredentialsJson(secret));
   (void)creds;  // checked only: the file keeps the JSON as the parent sent it
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return MakeError(ErrorCode::kIoError, "cannot write " + tmp);
-  }
-  size_t done = 0;
-  while (done < secret.size()) {
-    const ssize_t n = ::write(fd, secret.data() + done, secret.size() - done);
-    if (n <= 0) {
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return MakeError(ErrorCode::kIoError, "cannot write " + tmp);
-    }
-    done += static_cast<size_t>(n);
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    return MakeError(ErrorCode::kIoError, "cannot write " + path);
-  }
-  return {};
+  return WriteFileAtomically(path, secret, 0600);
 }
 
 // Log writes one line to standard error in one call, so concurrent sessions don't interleave.

@@ -26,20 +26,6 @@ struct Args {
   bool definite_map = false;
 };
 
-Status SetPcr(const std::string& name, const std::string& hex, std::optional<Pcr48>* out) {
-  if (hex.empty()) {
-    return {};
-  }
-  NA_ASSIGN_OR_RETURN(const Bytes bytes, HexDecode(hex));
-  if (bytes.size() != 48) {
-    return MakeError(ErrorCode::kInvalidArgument, name + " must be 48 bytes (96 hex digits)");
-  }
-  Pcr48 pcr{};
-  std::copy(bytes.begin(), bytes.end(), pcr.begin());
-  *out = pcr;
-  return {};
-}
-
 // SocketPath takes the unix:PATH address the other tools use, or a bare path.
 Result<std::string> SocketPath(const std::string& listen) {
   constexpr std::string_view kUnix = "unix:";
@@ -62,10 +48,10 @@ Result<std::string> SocketPath(const std::string& listen) {
 Status Serve(const Args& a) {
   NA_ASSIGN_OR_RETURN(const std::string path, SocketPath(a.listen));
   NsmEmulatorOptions options;
-  NA_TRY(SetPcr("--pcr0", a.pcr0, &options.pcr0));
-  NA_TRY(SetPcr("--pcr1", a.pcr1, &options.pcr1));
-  NA_TRY(SetPcr("--pcr2", a.pcr2, &options.pcr2));
-  NA_TRY(SetPcr("--pcr8", a.pcr8, &options.pcr8));
+  NA_ASSIGN_OR_RETURN(options.pcr0, ParseBootPcr("--pcr0", a.pcr0));
+  NA_ASSIGN_OR_RETURN(options.pcr1, ParseBootPcr("--pcr1", a.pcr1));
+  NA_ASSIGN_OR_RETURN(options.pcr2, ParseBootPcr("--pcr2", a.pcr2));
+  NA_ASSIGN_OR_RETURN(options.pcr8, ParseBootPcr("--pcr8", a.pcr8));
   if (!a.pcrs_from_eif.empty()) {
     NA_TRY(BootPcrsFromEif(a.pcrs_from_eif, &options));
   }

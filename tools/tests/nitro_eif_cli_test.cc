@@ -231,5 +231,52 @@ TEST(NitroEifCliTest, TheEmulatorBootsWithAnImagesMeasurements) {
             2);
 }
 
+TEST(NitroEifCliTest, VerifierPinsThePcrsOfAnImage) {
+  const TempDir dir;
+  auto args = Parts(dir);
+  const EifSigner signer = eif::testing::TestSigner();
+  WriteFile(dir.File("cert.pem"), signer.certificate_pem);
+  WriteFile(dir.File("key.pem"), signer.private_key_pem);
+  auto signed_args = args;
+  signed_args.insert(signed_args.end(), {"-o", dir.File("img.eif"), "--signing-certificate",
+                                         dir.File("cert.pem"), "--private-key", dir.File("key.pem")});
+  ASSERT_EQ(Eif(signed_args).exit_code, 0);
+  args.insert(args.end(), {"-o", dir.File("unsigned.eif")});
+  ASSERT_EQ(Eif(args).exit_code, 0);
+  auto other = Parts(dir);
+  other[4] = "console=ttyS1";  // another command line: another PCR0 and PCR1
+  other.insert(other.end(), {"-o", dir.File("other.eif")});
+  ASSERT_EQ(Eif(other).exit_code, 0);
+  // A document from an enclave booted with the signed image.
+  const auto doc = RunProcess({Tool("enclave_app"), "--emulate", "--emulate-pcrs-from-eif",
+                               dir.File("img.eif"), "--emulate-root-out", dir.File("root.pem"),
+                               "attest", "--format", "raw", "--out", dir.File("doc.cbor")});
+  ASSERT_EQ(doc.exit_code, 0) << doc.err;
+  const auto verify = [&](const std::string& image) {
+    return RunProcess({Tool("verifier"), "verify", dir.File("doc.cbor"), "--root",
+                       dir.File("root.pem"), "--pcrs-from", image, "--json"});
+  };
+  const auto ok = verify(dir.File("img.eif"));
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_EQ(Json::parse(ok.out)["verified"], true);
+  // The same image unsigned pins PCR0-2 only, which the signed image's document also holds.
+  EXPECT_EQ(verify(dir.File("unsigned.eif")).exit_code, 0);
+  const auto wrong = verify(dir.File("other.eif"));
+  EXPECT_EQ(wrong.exit_code, 1) << wrong.out << wrong.err;
+  // Several images, any one may match (a rolling upgrade): the matching set is named.
+  const auto either = RunProcess({Tool("verifier"), "verify", dir.File("doc.cbor"), "--root",
+                                  dir.File("root.pem"), "--pcrs-from", dir.File("other.eif"),
+                                  "--pcrs-from", dir.File("img.eif"), "--json"});
+  EXPECT_EQ(either.exit_code, 0) << either.out << either.err;
+  EXPECT_NE(either.out.find("img.eif"), std::string::npos) << either.out;
+  // An image nitro-eif refuses is a usage error, never a policy.
+  eif::testing::RawImage raw = VectorImage();
+  raw.trailing = {1};
+  WriteFile(dir.File("bad.eif"), Assemble(raw));
+  const auto bad = verify(dir.File("bad.eif"));
+  EXPECT_EQ(bad.exit_code, 2) << bad.out << bad.err;
+  EXPECT_NE(bad.err.find("--pcrs-from"), std::string::npos) << bad.err;
+}
+
 }  // namespace
 }  // namespace nitro_attest

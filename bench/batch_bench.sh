@@ -8,8 +8,9 @@
 #      and the batch's peak RSS: target < 16 MB;
 #  (c) the real documents in one process (--at document) against one process per document:
 #      target >= 5x.
-# Usage: bench/batch_bench.sh BUILD_DIR [ROUNDS]   (BUILD_DIR holds verifier and
-# nitro_attest_batch_sample). Environment: BENCH_BATCH_DOCS (N), NITRO_ATTEST_SHARED_DIR.
+# Usage: bench/batch_bench.sh BUILD_DIR [ROUNDS]   (BUILD_DIR holds verifier,
+# nitro_attest_batch_sample and nitro_attest_verify_rate).
+# Environment: BENCH_BATCH_DOCS (N), NITRO_ATTEST_SHARED_DIR.
 set -euo pipefail
 build="$(cd "$1" && pwd)"
 rounds="${2:-3}"
@@ -28,7 +29,7 @@ mkdir -p "$out/b"
 policy=(--root "$out/b/root.pem" --any-image)
 for r in $(seq 1 "$rounds"); do
   echo "batch round $r/$rounds ..." >&2
-  "$build/nitro_attest_batch_sample" rate "$out/b" 2 >"$out/lib$r"
+  "$build/nitro_attest_verify_rate" "$out/b/doc.cbor" "$out/b/root.pem" 2 >"$out/lib$r"
   for j in 1 2; do
     /usr/bin/time -f '%e %M' -o "$out/batch$j.$r" "$verifier" verify "$out/b/docs.b64" --each-line \
       --json --jobs "$j" "${policy[@]}" >/dev/null 2>"$out/batch$j.$r.err" ||

@@ -4,9 +4,11 @@
 # medians over ROUNDS interleaved rounds (the machines are shared and noisy), plus the peak RSS
 # of `verifier verify` on one document, the Python binding's rate against C++ on the same
 # document (issue 14), then bench/eif_bench.sh (nitro-eif describe on a 1 GiB image against
-# sha384sum, issue 12). Usage: scripts/bench.sh [ROUNDS] (default 5).
+# sha384sum, issue 12) and bench/batch_bench.sh (batch verification and the CLI's start, issue
+# 15). Usage: scripts/bench.sh [ROUNDS] (default 5).
 # Environment: BENCH_MIN_TIME (seconds per benchmark and round, default 0.5), BUILD_DIR,
-# BENCH_EIF=0 to skip the image benchmark, BENCH_EIF_MIB (image size, default 1024).
+# BENCH_EIF=0 to skip the image benchmark, BENCH_EIF_MIB (image size, default 1024), BENCH_BATCH=0
+# to skip the batch benchmark, BENCH_BATCH_DOCS (its document count, default 10000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-5}"
@@ -17,7 +19,7 @@ mkdir -p "$build"
 if ! { cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DNITRO_ATTEST_BUILD_BENCHMARKS=ON \
          -DNITRO_ATTEST_BUILD_TESTS=OFF &&
        cmake --build "$build" -j2 --target nitro_attest_bench verifier nitro_attest_shared \
-         nitro_attest_verify_rate nitro_eif; } >"$build/bench-build.log" 2>&1; then
+         nitro_attest_verify_rate nitro_eif nitro_attest_batch_sample; } >"$build/bench-build.log" 2>&1; then
   cat "$build/bench-build.log" >&2
   exit 1
 fi
@@ -110,6 +112,10 @@ mb = rss[1] / 1024
 print(f"peak RSS of `verifier verify` (one document): {mb:.1f} MiB (median of 3; "
       f"{rss[0]}..{rss[2]} KiB)  target <= 10 MB {'MET' if rss[1] * 1024 <= 10_000_000 else 'MISSED'}")
 PY
+
+if [ "${BENCH_BATCH:-1}" != 0 ]; then
+  bench/batch_bench.sh "$build" "$rounds"
+fi
 
 if [ "${BENCH_EIF:-1}" != 0 ]; then
   bench/eif_bench.sh "$build/nitro-eif" "$rounds" "${BENCH_EIF_MIB:-1024}"

@@ -7,7 +7,7 @@ want=(build-essential cmake pkg-config libssl-dev libcli11-dev nlohmann-json3-de
       zlib1g-dev libdeflate-dev)
 for what in "$@"; do  # build and test are always installed
   case "$what" in
-    bench) want+=(libbenchmark-dev time python3) ;;
+    bench) want+=(libbenchmark-dev time python3 hyperfine) ;;
     fuzz) want+=(clang-14 libclang-rt-14-dev) ;;
   esac
 done

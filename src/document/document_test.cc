@@ -1,5 +1,6 @@
 // Copyright 2026 The nitro-attest Authors. SPDX-License-Identifier: Apache-2.0
 #include <gtest/gtest.h>
+#include <openssl/x509.h>
 
 #include <functional>
 
@@ -7,6 +8,7 @@
 #include "nitro_attest/encoding.h"
 #include "src/cbor/cbor.h"
 #include "src/document/builder.h"
+#include "src/ossl/ossl.h"
 #include "testing/matchers.h"
 #include "testing/test_util.h"
 
@@ -359,6 +361,50 @@ TEST(DocumentTest, TruncationAtEveryByteOfARealDocumentIsRejected) {
     auto r = ParseUnverified(std::span<const uint8_t>(bytes.data(), n));
     ASSERT_FALSE(r.has_value()) << "prefix of " << n << " bytes parsed";
   }
+}
+
+// DescribeCertificate reads certificates the chain walk accepts with the project's reader (no
+// d2i_X509): the same subject, issuer, serial and validity as OpenSSL reads, on every
+// certificate of every real document.
+TEST(DescribeCertificateTest, OwnReaderAgreesWithOpenssl) {
+  NA_REQUIRE_SHARED();
+  const auto name = [](const X509_NAME* n) {
+    ossl::BioPtr bio(BIO_new(BIO_s_mem()));
+    X509_NAME_print_ex(bio.get(), n, 0, XN_FLAG_RFC2253);
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<size_t>(len));
+  };
+  size_t checked = 0;
+  for (const auto& real : ::nitro_attest::testing::RealDocuments()) {
+    auto doc = ParseUnverified(::nitro_attest::testing::ReadFileBytes(real.path));
+    ASSERT_TRUE(doc.has_value()) << real.name;
+    std::vector<Bytes> certs = doc->cabundle;
+    certs.push_back(doc->certificate);
+    for (const Bytes& der : certs) {
+      auto info = DescribeCertificate(der);
+      ASSERT_TRUE(info.has_value()) << real.name;
+      const unsigned char* p = der.data();
+      ossl::X509Ptr x(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+      ASSERT_NE(x, nullptr);
+      EXPECT_EQ(info->subject, name(X509_get_subject_name(x.get())));
+      EXPECT_EQ(info->issuer, name(X509_get_issuer_name(x.get())));
+      ossl::BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(x.get()), nullptr));
+      Bytes serial(static_cast<size_t>(BN_num_bytes(bn.get())));
+      BN_bn2bin(bn.get(), serial.data());
+      EXPECT_EQ(info->serial_hex, HexEncode(serial));
+      // X509_cmp_time: -1 when the certificate's time is at or before t, 1 after it.
+      for (const auto& [asn1, time] : {std::pair(X509_get0_notBefore(x.get()), info->not_before),
+                                       std::pair(X509_get0_notAfter(x.get()), info->not_after)}) {
+        time_t t = std::chrono::system_clock::to_time_t(time);
+        EXPECT_EQ(X509_cmp_time(asn1, &t), -1);
+        t -= 1;
+        EXPECT_EQ(X509_cmp_time(asn1, &t), 1);
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 44u * 5u);
 }
 
 }  // namespace

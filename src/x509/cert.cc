@@ -376,8 +376,7 @@ Result<Certificate> ParseCertificate(Span der) {
   if (!v.ReadInteger(&version) || !v.empty() || version.size() != 1 || version[0] != 2) {
     return Malformed("certificate is not X.509 v3");
   }
-  Span serial;
-  if (!t.ReadInteger(&serial)) {
+  if (!t.ReadInteger(&c.serial)) {
     return Malformed("malformed serialNumber");
   }
   if (!ReadAlgorithm(&t, &c.tbs_signature)) {

@@ -23,6 +23,7 @@ struct Certificate {
   std::span<const uint8_t> der;            // the whole certificate
   std::span<const uint8_t> tbs;            // tbsCertificate as received: what the issuer signed
   std::span<const uint8_t> tbs_signature;  // AlgorithmIdentifier inside tbsCertificate
+  std::span<const uint8_t> serial;         // serialNumber INTEGER content, sign byte included
   std::span<const uint8_t> issuer;         // Name, whole DER element
   std::span<const uint8_t> subject;        // Name, whole DER element
   Time not_before, not_after;

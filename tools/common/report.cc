@@ -40,6 +40,10 @@ std::optional<std::string> AttemptedAt(std::span<const uint8_t> document,
   return std::nullopt;
 }
 
+// PrintFields writes the document's fields; `leaf` describes its certificate (nullptr: not
+// parseable, left out).
+void PrintFields(std::ostream& out, const AttestationDocument& doc, const CertificateInfo* leaf);
+
 }  // namespace
 
 json DocumentJson(const AttestationDocument& doc) {
@@ -127,6 +131,10 @@ void PrintJson(const json& j) {
   std::cout << j.dump(2, ' ', /*ensure_ascii=*/true, json::error_handler_t::replace) << "\n";
 }
 
+std::string JsonLine(const json& j) {
+  return j.dump(-1, ' ', /*ensure_ascii=*/true, json::error_handler_t::replace) + "\n";
+}
+
 void PrintVerdictText(std::ostream& out, const VerifiedDocument& v) {
   if (v.any_image()) {
     out << "image:       ANY (--any-image: no PCR was checked)\n";
@@ -138,10 +146,23 @@ void PrintVerdictText(std::ostream& out, const VerifiedDocument& v) {
   }
   out << "verified at: " << TimeText(v.verified_at())
       << (v.at_document_time() ? " (the document's own timestamp, --at document)" : "") << "\n";
-  PrintDocumentText(out, v.document());
+  // The leaf as the chain walk read it: no second parse of the certificate (with OpenSSL's
+  // d2i_X509, which initialises its providers just to decode the key).
+  CertificateInfo leaf;
+  leaf.subject = v.leaf_subject();
+  leaf.not_before = v.leaf_not_before();
+  leaf.not_after = v.leaf_not_after();
+  PrintFields(out, v.document(), &leaf);
 }
 
 void PrintDocumentText(std::ostream& out, const AttestationDocument& doc) {
+  const Result<CertificateInfo> leaf = DescribeCertificate(doc.certificate);
+  PrintFields(out, doc, leaf ? &*leaf : nullptr);
+}
+
+namespace {
+
+void PrintFields(std::ostream& out, const AttestationDocument& doc, const CertificateInfo* leaf) {
   const auto opt = [](const std::optional<Bytes>& b) {
     return b ? (b->empty() ? std::string("(empty)") : HexEncode(*b)) : std::string("(none)");
   };
@@ -154,9 +175,9 @@ void PrintDocumentText(std::ostream& out, const AttestationDocument& doc) {
   for (const auto& [index, value] : doc.pcrs) {
     out << "PCR" << index << (index < 10 ? ":        " : ":       ") << HexEncode(value) << "\n";
   }
-  if (auto info = DescribeCertificate(doc.certificate)) {
-    out << "leaf:        " << EscapeText(info->subject) << "\n"
-        << "leaf valid:  " << TimeText(info->not_before) << " .. " << TimeText(info->not_after)
+  if (leaf != nullptr) {
+    out << "leaf:        " << EscapeText(leaf->subject) << "\n"
+        << "leaf valid:  " << TimeText(leaf->not_before) << " .. " << TimeText(leaf->not_after)
         << "\n";
   }
   out << "cabundle:    " << doc.cabundle.size() << " certificates\n"
@@ -164,5 +185,7 @@ void PrintDocumentText(std::ostream& out, const AttestationDocument& doc) {
       << "nonce:       " << opt(doc.nonce) << "\n"
       << "public_key:  " << opt(doc.public_key) << "\n";
 }
+
+}  // namespace
 
 }  // namespace nitro_attest::cli

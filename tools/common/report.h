@@ -39,6 +39,9 @@ nlohmann::json UsageErrorJson(const Error& error);
 // text from a document reaches a terminal unescaped.
 void PrintJson(const nlohmann::json& j);
 
+// JsonLine renders `j` on one line, ASCII only, ending in a newline: one record of JSON Lines.
+std::string JsonLine(const nlohmann::json& j);
+
 // PrintVerdictText writes what the policy decided (which image, at which time) and the
 // document's fields.
 void PrintVerdictText(std::ostream& out, const VerifiedDocument& verified);

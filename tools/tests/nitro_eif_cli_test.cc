@@ -40,6 +40,14 @@ std::vector<std::string> Parts(const TempDir& dir) {
           "--ramdisk", dir.File("boot"), "--ramdisk", dir.File("app")};
 }
 
+// SigningFlags writes the test signer's certificate and key and returns build's flags for them.
+std::vector<std::string> SigningFlags(const TempDir& dir) {
+  const EifSigner signer = eif::testing::TestSigner();
+  WriteFile(dir.File("cert.pem"), signer.certificate_pem);
+  WriteFile(dir.File("key.pem"), signer.private_key_pem);
+  return {"--signing-certificate", dir.File("cert.pem"), "--private-key", dir.File("key.pem")};
+}
+
 TEST(NitroEifCliTest, DescribePrintsDescribeEifsShape) {
   const TempDir dir;
   WriteFile(dir.File("v.eif"), Assemble(VectorImage()));
@@ -204,11 +212,9 @@ TEST(NitroEifCliTest, RamdiskIsReproducible) {
 TEST(NitroEifCliTest, TheEmulatorBootsWithAnImagesMeasurements) {
   const TempDir dir;
   auto args = Parts(dir);
-  const EifSigner signer = eif::testing::TestSigner();
-  WriteFile(dir.File("cert.pem"), signer.certificate_pem);
-  WriteFile(dir.File("key.pem"), signer.private_key_pem);
-  args.insert(args.end(), {"-o", dir.File("img.eif"), "--signing-certificate",
-                           dir.File("cert.pem"), "--private-key", dir.File("key.pem")});
+  const auto signing = SigningFlags(dir);
+  args.insert(args.end(), {"-o", dir.File("img.eif")});
+  args.insert(args.end(), signing.begin(), signing.end());
   const Json m = Json::parse(Eif(args).out)["Measurements"];
   for (const char* index : {"0", "1", "2", "8"}) {
     const auto r = RunProcess({Tool("enclave_app"), "--emulate", "--emulate-pcrs-from-eif",
@@ -234,12 +240,10 @@ TEST(NitroEifCliTest, TheEmulatorBootsWithAnImagesMeasurements) {
 TEST(NitroEifCliTest, VerifierPinsThePcrsOfAnImage) {
   const TempDir dir;
   auto args = Parts(dir);
-  const EifSigner signer = eif::testing::TestSigner();
-  WriteFile(dir.File("cert.pem"), signer.certificate_pem);
-  WriteFile(dir.File("key.pem"), signer.private_key_pem);
   auto signed_args = args;
-  signed_args.insert(signed_args.end(), {"-o", dir.File("img.eif"), "--signing-certificate",
-                                         dir.File("cert.pem"), "--private-key", dir.File("key.pem")});
+  const auto signing = SigningFlags(dir);
+  signed_args.insert(signed_args.end(), {"-o", dir.File("img.eif")});
+  signed_args.insert(signed_args.end(), signing.begin(), signing.end());
   ASSERT_EQ(Eif(signed_args).exit_code, 0);
   args.insert(args.end(), {"-o", dir.File("unsigned.eif")});
   ASSERT_EQ(Eif(args).exit_code, 0);

@@ -1,6 +1,7 @@
 // Copyright 2026 The nitro-attest Authors. SPDX-License-Identifier: Apache-2.0
 #include "src/verify/chain_cache.h"
 
+#include <iterator>
 #include <utility>
 
 namespace nitro_attest::internal {
@@ -15,7 +16,52 @@ void Append(std::string* key, std::span<const uint8_t> bytes) {
   key->append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
+std::string PairKey(std::span<const uint8_t> issuer_der, std::span<const uint8_t> subject_der) {
+  std::string key;
+  key.reserve(16 + issuer_der.size() + subject_der.size());
+  Append(&key, issuer_der);
+  Append(&key, subject_der);
+  return key;
+}
+
 }  // namespace
+
+bool ChainCache::Signatures::Known(std::span<const uint8_t> issuer_der,
+                                   std::span<const uint8_t> subject_der) {
+  if (capacity_ == 0) {
+    return false;
+  }
+  const std::string key = PairKey(issuer_der, subject_der);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (index_.find(key) == index_.end()) {  // whole keys compared, never just hashes
+    return false;
+  }
+  ++known_;
+  return true;
+}
+
+void ChainCache::Signatures::Remember(std::span<const uint8_t> issuer_der,
+                                      std::span<const uint8_t> subject_der) {
+  if (capacity_ == 0) {
+    return;
+  }
+  std::string key = PairKey(issuer_der, subject_der);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (index_.find(key) != index_.end()) {
+    return;
+  }
+  order_.push_back(std::move(key));
+  index_.emplace(order_.back(), std::prev(order_.end()));
+  while (order_.size() > capacity_) {
+    index_.erase(order_.front());
+    order_.pop_front();
+  }
+}
+
+uint64_t ChainCache::Signatures::known() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return known_;
+}
 
 Result<x509::VerifiedChain> ChainCache::Verify(std::span<const uint8_t> leaf_der,
                                                const std::vector<Bytes>& cabundle,
@@ -47,7 +93,7 @@ Result<x509::VerifiedChain> ChainCache::Verify(std::span<const uint8_t> leaf_der
     ++misses_;
   }
   NA_ASSIGN_OR_RETURN(x509::VerifiedChain chain,
-                      x509::VerifyChain(leaf_der, cabundle, root_der, at));
+                      x509::VerifyChain(leaf_der, cabundle, root_der, at, &signatures_));
   std::lock_guard<std::mutex> lock(mu_);
   if (index_.find(key) == index_.end()) {           // another thread may have stored it meanwhile
     lru_.push_front(Entry{std::move(key), chain});  // a copy; the key is shared
@@ -62,7 +108,7 @@ Result<x509::VerifiedChain> ChainCache::Verify(std::span<const uint8_t> leaf_der
 
 ChainCache::Stats ChainCache::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return Stats{hits_, misses_, lru_.size()};
+  return Stats{hits_, misses_, lru_.size(), signatures_.known()};
 }
 
 }  // namespace nitro_attest::internal

@@ -203,6 +203,37 @@ TEST(ChainCacheTest, BoundIsRespected) {
   EXPECT_EQ(cache.stats().entries, 2u);
 }
 
+TEST(ChainCacheTest, ChainsSharingIntermediatesCheckTheirSignaturesOnce) {
+  pki::Pki p = MakePki();
+  ChainCache cache(8);
+  // Four leaves under one instance certificate: the first chain computes four signatures;
+  // each next one only its leaf's, the three shared intermediates' being known.
+  for (int i = 0; i < 4; ++i) {
+    auto leaf = pki::IssueLeaf(p, kIssued + seconds(i));
+    ASSERT_THAT(leaf, IsOk());
+    ExpectSameVerdict(cache, leaf->der, p.cabundle(), p.root_der, kAt);
+    EXPECT_EQ(cache.stats().signatures_known, 3u * static_cast<uint64_t>(i));
+  }
+  EXPECT_EQ(cache.stats().hits, 0u);
+  // The memo is keyed by both certificates' whole bytes: a valid twin of the regional
+  // certificate is a new pair under the root, and the zonal certificate under the twin is a
+  // new pair too (another issuer). Of this chain only zonal → instance is known (p.leaf_der
+  // itself was never verified: the loop verified other leaves).
+  std::vector<Bytes> twin_regional = p.cabundle();
+  twin_regional[1] = Twin(twin_regional[1]);
+  ExpectSameVerdict(cache, p.leaf_der, twin_regional, p.root_der, kAt);
+  EXPECT_EQ(cache.stats().signatures_known, 9u + 1u);
+  // A damaged twin of the zonal certificate fails where a full verification fails, however
+  // often it is tried after its good sibling was remembered.
+  std::vector<Bytes> bad_zonal = p.cabundle();
+  bad_zonal[2] = Twin(bad_zonal[2], /*damage=*/true);
+  for (int i = 0; i < 2; ++i) {
+    ExpectSameVerdict(cache, p.leaf_der, bad_zonal, p.root_der, kAt);
+    EXPECT_THAT(cache.Verify(p.leaf_der, bad_zonal, p.root_der, kAt),
+                HasCode(ErrorCode::kChainInvalid));
+  }
+}
+
 TEST(ChainCacheTest, ZeroCapacityKeepsNothing) {
   const pki::Pki p = MakePki();
   ChainCache cache(0);

@@ -276,7 +276,11 @@ Result<VerifiedDocument> internal::VerifyWith(std::span<const uint8_t> document,
 
 Result<VerifiedDocument> Verify(std::span<const uint8_t> document, const VerifyOptions& options,
                                 VerifyTrace* trace) {
-  return internal::VerifyWith(document, options, trace, x509::VerifyChain);
+  return internal::VerifyWith(document, options, trace,
+                              [](std::span<const uint8_t> leaf, const std::vector<Bytes>& cabundle,
+                                 std::span<const uint8_t> root, Time at) {
+                                return x509::VerifyChain(leaf, cabundle, root, at);
+                              });
 }
 
 }  // namespace nitro_attest

@@ -130,13 +130,19 @@ Status CheckIssuedBy(const Cert& subject, const Cert& issuer) {
 
 // CheckSignedBy checks the subject's signature under the issuer's key, over the TBS bytes as
 // received, through es384::VerifyDer (the faster backend when built).
-Status CheckSignedBy(const Cert& subject, const Cert& issuer) {
+Status CheckSignedBy(const Cert& subject, const Cert& issuer, SignatureMemo* memo) {
   NA_TRY(CheckIssuedBy(subject, issuer));
+  if (memo != nullptr && memo->Known(issuer.c.der, subject.c.der)) {
+    return {};
+  }
   // signature = unused-bit count || DER ECDSA-Sig-Value; like X509_verify, refuse unused bits.
   const Span sig = subject.c.signature;
   if (sig[0] != 0 || !es384::VerifyDer(*issuer.key, subject.c.tbs, sig.subspan(1))) {
     return CertError(ErrorCode::kChainInvalid, "signature does not verify under the issuer key",
                      subject.index);
+  }
+  if (memo != nullptr) {
+    memo->Remember(issuer.c.der, subject.c.der);
   }
   return {};
 }
@@ -199,7 +205,7 @@ Result<std::string> SubjectRfc2253(Span name_der) {
 }
 
 Result<VerifiedChain> Walk(Span leaf_der, const std::vector<Bytes>& cabundle, Span root_der,
-                           Time at) {
+                           Time at, SignatureMemo* memo) {
   if (cabundle.empty() || cabundle.size() > kMaxCabundleSize) {
     return MakeError(
         ErrorCode::kChainInvalid,
@@ -236,7 +242,7 @@ Result<VerifiedChain> Walk(Span leaf_der, const std::vector<Bytes>& cabundle, Sp
       // still be self-issued and meet the CA profile and validity below.
       NA_TRY(CheckIssuedBy(c, c));
     } else {
-      NA_TRY(CheckSignedBy(c, path[i - 1]));
+      NA_TRY(CheckSignedBy(c, path[i - 1], memo));
     }
     // CAs strictly between this certificate and the leaf; self-issued ones count too, which is
     // stricter than RFC 5280 §6.1.4 (l) and never matters for AWS chains.
@@ -259,8 +265,9 @@ Result<VerifiedChain> Walk(Span leaf_der, const std::vector<Bytes>& cabundle, Sp
 
 Result<VerifiedChain> VerifyChain(std::span<const uint8_t> leaf_der,
                                   const std::vector<Bytes>& cabundle,
-                                  std::span<const uint8_t> root_der, Time at) {
-  auto result = Walk(leaf_der, cabundle, root_der, at);
+                                  std::span<const uint8_t> root_der, Time at,
+                                  SignatureMemo* memo) {
+  auto result = Walk(leaf_der, cabundle, root_der, at, memo);
   // Rejected input can leave OpenSSL error entries (name printing) that are not ours to keep.
   ERR_clear_error();
   return result;

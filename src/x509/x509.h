@@ -26,6 +26,22 @@ struct VerifiedChain {
   Time valid_from, valid_to;
 };
 
+// SignatureMemo remembers issuer/subject pairs whose signature has verified, so a long-lived
+// verifier checks a regional or zonal certificate's signature once for every chain that shares
+// it. Keyed by both certificates' whole DER (the issuer's key; the subject's TBS and signature):
+// the signature check is a function of exactly those bytes, so a remembered pair stands for the
+// check itself. Only the signature is remembered; names, extensions and validity are checked on
+// every walk. Implementations must be thread-safe if the walk that uses them is.
+class SignatureMemo {
+ public:
+  virtual ~SignatureMemo() = default;
+  // Known: this exact subject's signature verified under this exact issuer's key before.
+  virtual bool Known(std::span<const uint8_t> issuer_der, std::span<const uint8_t> subject_der) = 0;
+  // Remember is called after the signature verified (never after a failure).
+  virtual void Remember(std::span<const uint8_t> issuer_der,
+                        std::span<const uint8_t> subject_der) = 0;
+};
+
 // VerifyChain verifies the path leaf <- cabundle[n-1] <- ... <- cabundle[1] <- cabundle[0] at
 // time `at`, where cabundle[0] must equal `root_der` byte for byte. Every certificate must be
 // P-384 with ecdsa-with-SHA384, inside its validity period, CA certificates must have critical
@@ -37,9 +53,11 @@ struct VerifiedChain {
 // and root bytes; DER of every certificate; algorithms of every certificate (before any
 // signature math); then from the root down: issuer name and signature, extensions, validity.
 // The root's own signature is not checked: it is trusted as the pinned bytes, not for it.
+// With a `memo`, a signature it knows is not computed again (the result is the same).
 Result<VerifiedChain> VerifyChain(std::span<const uint8_t> leaf_der,
                                   const std::vector<Bytes>& cabundle,
-                                  std::span<const uint8_t> root_der, Time at);
+                                  std::span<const uint8_t> root_der, Time at,
+                                  SignatureMemo* memo = nullptr);
 
 }  // namespace nitro_attest::x509
 
